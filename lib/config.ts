@@ -1,0 +1,186 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { CALL_STATUSES, type CallStatus } from './call-status';
+import { parseDuration } from './durations';
+
+/** Variables whose values are never echoed back in an error message. */
+const SECRETS = new Set(['CLICKHOUSE_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY']);
+
+const text = (what: string) => z.string({ error: `required (${what})` }).trim().min(1, `required (${what})`);
+const optionalText = z.string().trim().min(1).optional();
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number from 1 to 65535' })
+    .int('expected a port number from 1 to 65535')
+    .min(1, 'expected a port number from 1 to 65535')
+    .max(65535, 'expected a port number from 1 to 65535')
+    .default(fallback);
+const positiveInt = (fallback: number, what = 'a whole number of 1 or more') =>
+  z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).min(1, `expected ${what}`).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: "expected a duration such as '30s', '10m' or '6h'" });
+        return z.NEVER;
+      }
+    });
+export const timezone = z
+  .string()
+  .default('UTC')
+  .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone name such as UTC or America/New_York');
+export const statuses = z
+  .string()
+  .default('Answered')
+  .transform((value, ctx): CallStatus[] => {
+    if (value.trim().toLowerCase() === 'all') return [...CALL_STATUSES];
+    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const canonical = names.map((n) => CALL_STATUSES.find((s) => s.toLowerCase() === n.toLowerCase()));
+    if (names.length === 0 || canonical.some((c) => c === undefined)) {
+      ctx.addIssue({ code: 'custom', message: `expected 'all' or a comma list of ${CALL_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    return CALL_STATUSES.filter((s) => canonical.includes(s));
+  });
+const identifier = (fallback?: string) => {
+  const s = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier (letters, digits, _)');
+  return fallback === undefined ? s : s.default(fallback);
+};
+
+const clickhouseSchema = z.object({
+  CLICKHOUSE_HOST: text('host name or URL of the ClickHouse HTTP interface'),
+  CLICKHOUSE_PORT: port(8123),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: identifier('default'),
+  CLICKHOUSE_REQUEST_TIMEOUT: duration('10m'),
+});
+
+const s3Schema = z
+  .object({
+    AWS_ACCESS_KEY_ID: optionalText,
+    AWS_SECRET_ACCESS_KEY: optionalText,
+    AWS_SESSION_TOKEN: optionalText,
+    AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+    S3_ENDPOINT: z.url({ error: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
+    S3_FORCE_PATH_STYLE: bool(false),
+    S3_BUCKET_NAME: text('the bucket that receives the files').regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+    ),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.AWS_ACCESS_KEY_ID === undefined) !== (v.AWS_SECRET_ACCESS_KEY === undefined)) {
+      const missing = v.AWS_ACCESS_KEY_ID === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (to use the AWS default credential chain)' });
+    }
+  });
+
+const temporalSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().trim().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('agent-metrics'),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: bool(false),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_UI_URL: z.url({ error: 'expected a URL such as http://localhost:8233' }).optional(),
+});
+
+const exportSchema = z.object({
+  CLICKHOUSE_TABLE: identifier('conversations'),
+  S3_PREFIX: z
+    .string()
+    .default('agent_metrics')
+    .transform((p) => p.replace(/^\/+|\/+$/g, ''))
+    .refine((p) => /^[A-Za-z0-9!_.*'()\-/]*$/.test(p), 'expected a key prefix of letters, digits and !_.*\'()-/'),
+  EXPORT_TIMEZONE: timezone,
+  INCLUDE_STATUSES: statuses,
+  MIN_ROWS: positiveInt(1),
+  DATA_POLL_INTERVAL: duration('10m'),
+  DATA_WAIT_TIMEOUT: duration('6h'),
+  ON_EMPTY: z.enum(['fail', 'publish'], { error: "expected 'fail' or 'publish'" }).default('fail'),
+});
+
+const workerSchema = z.object({
+  METRICS_ADDRESS: z
+    .string()
+    .default('127.0.0.1:9464')
+    .refine((v) => v === 'off' || /^[^:\s]+:\d{1,5}$/.test(v), "expected host:port (such as 0.0.0.0:9464) or 'off'"),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(8),
+});
+
+const scheduleSchema = z.object({
+  SCHEDULE_ID: z.string().trim().min(1).default('agent-metrics-daily'),
+  SCHEDULE_TIMEZONE: timezone.optional(),
+  SCHEDULE_TIME: z
+    .string()
+    .default('02:00')
+    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'expected a time of day as HH:MM, such as 02:00'),
+  SCHEDULE_CRON: optionalText,
+  SCHEDULE_CATCHUP_WINDOW: duration('3d'),
+  LOOKBACK_DAYS: z.coerce.number({ error: 'expected a whole number from 0 to 31' }).int().min(0).max(31).default(3),
+});
+
+const SCHEMAS = {
+  clickhouse: clickhouseSchema,
+  s3: s3Schema,
+  temporal: temporalSchema,
+  export: exportSchema,
+  worker: workerSchema,
+  schedule: scheduleSchema,
+};
+type Schemas = typeof SCHEMAS;
+export type Section = keyof Schemas;
+export type Config<S extends Section> = { [K in S]: z.output<Schemas[K]> };
+
+export type ClickHouseSettings = z.output<typeof clickhouseSchema>;
+export type S3Settings = z.output<typeof s3Schema>;
+export type TemporalSettings = z.output<typeof temporalSchema>;
+export type ExportSettings = z.output<typeof exportSchema>;
+export type WorkerSettings = z.output<typeof workerSchema>;
+export type ScheduleSettings = z.output<typeof scheduleSchema>;
+
+/**
+ * Reads and validates the named sections from an environment (process.env by default, which the entry points fill
+ * from `.env` first). Throws one ConfigError naming every bad variable; secret values are never echoed.
+ */
+export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJS.ProcessEnv = process.env): Config<S> {
+  const problems: string[] = [];
+  const out: Partial<Record<Section, unknown>> = {};
+  for (const section of sections) {
+    const schema = SCHEMAS[section];
+    const input = Object.fromEntries(
+      Object.keys(schema.shape).map((key) => [
+        key,
+        env[key] === '' && !key.endsWith('PASSWORD') ? undefined : env[key],
+      ]),
+    );
+    const result = schema.safeParse(input);
+    if (result.success) {
+      out[section] = result.data;
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? section);
+      const value = input[name];
+      const shown = SECRETS.has(name) || value === undefined ? '' : ` (got '${value}')`;
+      problems.push(`${name}: ${issue.message}${shown}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config<S>;
+}
