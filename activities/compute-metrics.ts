@@ -1,0 +1,93 @@
+import { Context } from '@temporalio/activity';
+import type { CallStatus } from '../lib/call-status';
+import type { AgentMetricsRow } from '../lib/csv-format';
+import type { ComputeResult } from '../lib/export-types';
+import { agentMetricsSql } from '../lib/metrics-sql';
+import { stagingKey } from '../lib/s3-keys';
+import { readWindowStats } from './check-data';
+import { streamRows } from './clickhouse-query';
+import type { ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
+import { currentRun } from './run-info';
+import { streamToObject } from './s3-objects';
+
+export interface ComputeInput {
+  readonly date: string;
+  readonly timezone: string;
+  readonly table: string;
+  readonly prefix: string;
+  readonly statuses: readonly CallStatus[];
+  /** Publish a header-only file without querying (ON_EMPTY=publish after the wait ran out). */
+  readonly empty: boolean;
+}
+
+interface MetricsRow {
+  agent_id: string;
+  calls: string;
+  avg_cents: string;
+  p90_cents: string;
+  conversations: string;
+  negative_duration: string;
+  other_status: string;
+}
+
+/**
+ * Runs the aggregation in ClickHouse and streams the per-agent results (integers, as JSON lines) to a staging object,
+ * so the dataset never travels through workflow history and any worker can take the next step.
+ */
+export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): Promise<ComputeResult> {
+  const ctx = Context.current();
+  const run = currentRun();
+  const signal = ctx.cancellationSignal;
+  const stats = await readWindowStats(deps, input, signal);
+  const key = stagingKey(input.prefix, input.date, run.runId, 'metrics.jsonl');
+  let agentRows = 0;
+  let includedCalls = 0;
+  let conversations = 0;
+  let negativeDuration = 0;
+  let otherStatus = 0;
+  const started = Date.now();
+  const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
+  const written = streamToObject(
+    deps.s3,
+    { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
+    async (write) => {
+      if (input.empty) return;
+      await streamRows<MetricsRow>(
+        deps.clickhouse,
+        sql,
+        async (r) => {
+          conversations += Number(r.conversations);
+          negativeDuration += Number(r.negative_duration);
+          otherStatus += Number(r.other_status);
+          const calls = Number(r.calls);
+          if (calls === 0) return;
+          agentRows += 1;
+          includedCalls += calls;
+          const row: AgentMetricsRow = {
+            agentId: r.agent_id,
+            calls,
+            avgCents: Number(r.avg_cents),
+            p90Cents: Number(r.p90_cents),
+          };
+          await write(JSON.stringify(row) + '\n');
+        },
+        signal,
+      );
+    },
+  );
+  await withHeartbeat(written, () => ({ agentRows }));
+  return {
+    metricsKey: key,
+    agentRows,
+    includedCalls,
+    sourceRows: stats.sourceRows,
+    fingerprint: stats.fingerprint,
+    leftOut: {
+      duplicateRows: input.empty ? 0 : stats.sourceRows - conversations,
+      negativeDuration,
+      otherStatus,
+    },
+    queryMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,45 @@
+import { DateTime } from 'luxon';
+import type { ExportSettings } from '../lib/config';
+import { InvalidDayError, parseDay } from '../lib/day-window';
+import { UsageError } from '../lib/errors';
+import type { ExportDayInput } from '../lib/export-types';
+
+export function exportWorkflowId(date: string): string {
+  return `agent-metrics-${date}`;
+}
+
+/** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Future days are refused. */
+export function resolveExportDay(explicit: string | undefined, env: NodeJS.ProcessEnv, timezone: string): string {
+  const today = DateTime.now().setZone(timezone).toISODate() ?? '';
+  const chosen = explicit ?? (env.TARGET_DATE || undefined) ?? DateTime.now().setZone(timezone).minus({ days: 1 }).toISODate() ?? '';
+  const source = explicit !== undefined ? '--date' : env.TARGET_DATE ? 'TARGET_DATE' : 'yesterday';
+  try {
+    parseDay(chosen);
+  } catch (err) {
+    if (err instanceof InvalidDayError) throw new UsageError(`${source}: ${err.message}`);
+    throw err;
+  }
+  if (chosen > today) throw new UsageError(`${source}: ${chosen} is in the future (today is ${today} in ${timezone})`);
+  return chosen;
+}
+
+/** A day's workflow input from the starter's settings: what is recorded in history and shown in the Web UI. */
+export function exportInput(
+  date: string,
+  settings: ExportSettings,
+  options: { force: boolean; reason: string },
+): ExportDayInput {
+  return {
+    date,
+    table: settings.CLICKHOUSE_TABLE,
+    prefix: settings.S3_PREFIX,
+    timezone: settings.EXPORT_TIMEZONE,
+    statuses: settings.INCLUDE_STATUSES,
+    minRows: settings.MIN_ROWS,
+    onEmpty: settings.ON_EMPTY,
+    pollIntervalMs: settings.DATA_POLL_INTERVAL,
+    waitTimeoutMs: settings.DATA_WAIT_TIMEOUT,
+    force: options.force,
+    reason: options.reason,
+  };
+}

@@ -1,0 +1,49 @@
+import 'dotenv/config';
+import { Command } from 'commander';
+import { WorkflowFailedError } from '@temporalio/client';
+import { loadConfig } from '../lib/config';
+import { workflowUiUrl } from '../lib/temporal-connection';
+import { describeError, runCli } from './cli';
+import { exportInput, resolveExportDay } from './export-input';
+import { startExportDay } from './start-export';
+import { connectTemporal } from './temporal-client';
+
+const program = new Command('export')
+  .description("Export one day's agent metrics (workflow agent-metrics-D) and wait for it")
+  .option('--date <YYYY-MM-DD>', 'the day to export (default: TARGET_DATE, else yesterday in EXPORT_TIMEZONE)')
+  .option('--force', 're-export even if the day is delivered, verified and unchanged', false)
+  .option('--no-wait', 'start the run and return without waiting for it')
+  .allowExcessArguments(false);
+
+async function run(): Promise<number> {
+  const opts = program.opts<{ date?: string; force: boolean; wait: boolean }>();
+  const config = loadConfig(['temporal', 'export']);
+  const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
+  const client = await connectTemporal(config.temporal);
+  try {
+    const input = exportInput(date, config.export, { force: opts.force, reason: opts.force ? 'forced' : 'manual' });
+    const handle = await startExportDay(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
+    const runId = handle.firstExecutionRunId;
+    const ui = workflowUiUrl(config.temporal, handle.workflowId, runId);
+    process.stdout.write(`${date}: workflow ${handle.workflowId} (run ${runId})\n  Web UI: ${ui}\n`);
+    if (!opts.wait) return 0;
+    try {
+      const result = await handle.result();
+      if (result.status === 'up-to-date') {
+        process.stdout.write(`${date}: up to date (delivered ${result.generatedAt}, source unchanged); use --force to re-export\n`);
+      } else {
+        process.stdout.write(`${date}: exported ${result.agentRows} agent rows from ${result.sourceRows} source rows\n`);
+      }
+      process.stdout.write(`  CSV: ${result.uri}\n  manifest: ${result.manifestUri}\n  ${result.bytes} bytes, sha256 ${result.sha256}\n`);
+      return 0;
+    } catch (err) {
+      const reason = err instanceof WorkflowFailedError ? describeError(err.cause) : describeError(err);
+      process.stderr.write(`${date}: export failed: ${reason}\n  Web UI: ${ui}\n`);
+      return 1;
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
+runCli(program, run);

@@ -1,0 +1,34 @@
+import Papa from 'papaparse';
+
+export const CSV_COLUMNS = ['agent_id', 'avg_call_length_sec', 'p90_call_length_sec', 'total_calls', 'date'] as const;
+
+/** One agent's metrics with lengths in hundredths of a second, so no float rounding happens in Node. */
+export interface AgentMetricsRow {
+  readonly agentId: string;
+  readonly calls: number;
+  readonly avgCents: number;
+  readonly p90Cents: number;
+}
+
+/** Plain decimal with at most two decimals and no trailing zeros: 243700 -> '2437', 131650 -> '1316.5'. */
+export function formatCents(cents: number): string {
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`not a whole number of cents: ${cents}`);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100);
+  const frac = String(abs % 100).padStart(2, '0').replace(/0+$/, '');
+  return `${sign}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+const UNPARSE: Papa.UnparseConfig = { newline: '\n', quotes: false, header: false };
+
+export function csvHeader(): string {
+  return Papa.unparse([[...CSV_COLUMNS]], UNPARSE) + '\n';
+}
+
+/** CSV lines (each ending in \n) for a batch of agents of day `date`. */
+export function csvLines(rows: readonly AgentMetricsRow[], date: string): string {
+  if (rows.length === 0) return '';
+  const data = rows.map((r) => [r.agentId, formatCents(r.avgCents), formatCents(r.p90Cents), String(r.calls), date]);
+  return Papa.unparse(data, UNPARSE) + '\n';
+}

@@ -1,0 +1,84 @@
+import type { CallStatus } from './call-status';
+
+/** The parameters of one day's export: recorded in workflow history, defaulted from the starter's environment. */
+export interface ExportDayInput {
+  readonly date: string;
+  readonly table: string;
+  readonly prefix: string;
+  readonly timezone: string;
+  readonly statuses: readonly CallStatus[];
+  readonly minRows: number;
+  readonly onEmpty: 'fail' | 'publish';
+  readonly pollIntervalMs: number;
+  readonly waitTimeoutMs: number;
+  readonly force: boolean;
+  /** Why this run happens ('scheduled', 'manual', 'backfill', 'stale'): recorded in the manifest. */
+  readonly reason?: string;
+}
+
+export interface WindowStats {
+  readonly date: string;
+  readonly startEpoch: number;
+  readonly endEpoch: number;
+  readonly startIso: string;
+  readonly endIso: string;
+  readonly hours: number;
+  readonly sourceRows: number;
+  readonly fingerprint: string;
+}
+
+/** Rows of the day that are not in the file, by reason. */
+export interface LeftOut {
+  readonly duplicateRows: number;
+  readonly negativeDuration: number;
+  readonly otherStatus: number;
+}
+
+export interface ComputeResult {
+  readonly metricsKey: string;
+  readonly agentRows: number;
+  readonly includedCalls: number;
+  readonly sourceRows: number;
+  readonly fingerprint: string;
+  readonly leftOut: LeftOut;
+  readonly queryMs: number;
+}
+
+export interface WrittenCsv {
+  readonly stagingKey: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly rows: number;
+}
+
+export interface DeliveryCheck {
+  readonly state: 'verified' | 'stale' | 'missing' | 'broken';
+  readonly detail: string;
+  readonly manifest?: ManifestSummary;
+}
+
+export interface ManifestSummary {
+  readonly csvUri: string;
+  readonly manifestUri: string;
+  readonly generatedAt: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly agentRows: number;
+  readonly sourceRows: number;
+  readonly sourceFingerprint: string;
+  readonly workflowId: string;
+  readonly runId: string;
+}
+
+export interface ExportDayResult {
+  readonly date: string;
+  readonly status: 'exported' | 'up-to-date';
+  readonly uri: string;
+  readonly manifestUri: string;
+  readonly agentRows: number;
+  readonly sourceRows: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly fingerprint: string;
+  readonly generatedAt: string;
+}

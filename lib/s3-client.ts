@@ -1,0 +1,23 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Settings } from './config';
+
+/** One client per process. The SDK retries a request a couple of times itself; Temporal retries the activity. */
+export function createS3(settings: S3Settings): S3Client {
+  return new S3Client({
+    region: settings.AWS_REGION,
+    ...(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {}),
+    forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+    ...(settings.AWS_ACCESS_KEY_ID && settings.AWS_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: settings.AWS_ACCESS_KEY_ID,
+            secretAccessKey: settings.AWS_SECRET_ACCESS_KEY,
+            ...(settings.AWS_SESSION_TOKEN ? { sessionToken: settings.AWS_SESSION_TOKEN } : {}),
+          },
+        }
+      : {}),
+    maxAttempts: 3,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}

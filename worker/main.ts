@@ -1,0 +1,63 @@
+import 'dotenv/config';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createClickHouse } from '../lib/clickhouse-client';
+import { loadConfig } from '../lib/config';
+import { ConfigError } from '../lib/errors';
+import { createLogger } from '../lib/logger';
+import { createS3 } from '../lib/s3-client';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
+
+/** The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM. */
+async function run(): Promise<void> {
+  const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker']);
+  const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
+  Runtime.install({
+    logger: new DefaultLogger(config.worker.LOG_LEVEL.toUpperCase() as LogLevel, (entry) => {
+      const level = entry.level === 'TRACE' ? 'debug' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      logger[level](entry.meta ?? {}, entry.message);
+    }),
+    telemetryOptions:
+      config.worker.METRICS_ADDRESS === 'off'
+        ? {}
+        : { metrics: { prometheus: { bindAddress: config.worker.METRICS_ADDRESS } } },
+  });
+  const clickhouse = createClickHouse(config.clickhouse);
+  const s3 = createS3(config.s3);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.TEMPORAL_NAMESPACE,
+      taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({
+        clickhouse,
+        s3,
+        bucket: config.s3.S3_BUCKET_NAME,
+        database: config.clickhouse.CLICKHOUSE_DATABASE,
+      }),
+      maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    });
+    logger.info(
+      {
+        taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
+        namespace: config.temporal.TEMPORAL_NAMESPACE,
+        temporal: config.temporal.TEMPORAL_ADDRESS,
+        metrics: config.worker.METRICS_ADDRESS === 'off' ? 'off' : `http://${config.worker.METRICS_ADDRESS}/metrics`,
+      },
+      'worker started',
+    );
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+    await clickhouse.close();
+    s3.destroy();
+  }
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`agent-metrics worker: ${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
+import type { ExportActivities } from '../activities';
+import type { ExportDayInput, ExportDayResult, WindowStats } from '../lib/export-types';
+import { summarizeManifest } from '../lib/manifest';
+
+// Quick look-ups and the S3 steps: retried with backoff until the service is back (at most about 2 hours).
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const quick = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '2 hours',
+  retry,
+});
+// Long steps heartbeat: a dead worker is noticed within the heartbeat timeout and the step moves to another one.
+const long = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '1 hour',
+  scheduleToCloseTimeout: '4 hours',
+  heartbeatTimeout: '1 minute',
+  retry,
+});
+
+/** Waits durably (server timers) until the day holds at least minRows rows or the wait times out. */
+async function waitForData(input: ExportDayInput, first: WindowStats): Promise<WindowStats> {
+  let stats = first;
+  const deadline = Date.now() + input.waitTimeoutMs;
+  while (stats.sourceRows < input.minRows && Date.now() + input.pollIntervalMs <= deadline) {
+    const note = `waiting for data: ${stats.sourceRows} of ${input.minRows} rows in [${stats.startIso}, ${stats.endIso})`;
+    setCurrentDetails(note);
+    log.info(note);
+    await sleep(input.pollIntervalMs, { summary: `wait for data of ${input.date}` });
+    stats = await quick.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
+      { date: input.date, timezone: input.timezone, table: input.table },
+    ]);
+  }
+  return stats;
+}
+
+/**
+ * One day's export (workflow id `agent-metrics-D`): check data, compute, write, upload, verify, manifest.
+ * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3.
+ */
+export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
+  const { date } = input;
+  const first = await quick.checkData.executeWithOptions({ summary: `check data ${date}` }, [
+    { date, timezone: input.timezone, table: input.table },
+  ]);
+  const stats = await waitForData(input, first);
+  const empty = stats.sourceRows < input.minRows;
+  if (empty && input.onEmpty === 'fail') {
+    throw ApplicationFailure.nonRetryable(
+      `no data for ${date}: ${stats.sourceRows} rows (fewer than MIN_ROWS=${input.minRows}) in ` +
+        `[${stats.startIso}, ${stats.endIso}) after waiting ${Math.round(input.waitTimeoutMs / 60_000)} min`,
+      'NoDataError',
+    );
+  }
+  const delivery = await quick.findDelivery.executeWithOptions({ summary: `find delivery ${date}` }, [
+    { date, prefix: input.prefix, timezone: input.timezone, statuses: input.statuses, fingerprint: stats.fingerprint },
+  ]);
+  if (delivery.state === 'verified' && !input.force && delivery.manifest) {
+    setCurrentDetails(`up to date: delivered ${delivery.manifest.generatedAt}`);
+    return {
+      date,
+      status: 'up-to-date',
+      uri: delivery.manifest.csvUri,
+      manifestUri: delivery.manifest.manifestUri,
+      agentRows: delivery.manifest.agentRows,
+      sourceRows: delivery.manifest.sourceRows,
+      bytes: delivery.manifest.bytes,
+      sha256: delivery.manifest.sha256,
+      fingerprint: delivery.manifest.sourceFingerprint,
+      generatedAt: delivery.manifest.generatedAt,
+    };
+  }
+  const computed = await long.computeMetrics.executeWithOptions({ summary: `compute ${date}` }, [
+    { date, timezone: input.timezone, table: input.table, prefix: input.prefix, statuses: input.statuses, empty },
+  ]);
+  setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
+  const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
+    { date, prefix: input.prefix, metricsKey: computed.metricsKey },
+  ]);
+  const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [
+    { date, prefix: input.prefix, staged },
+  ]);
+  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify ${date}` }, [
+    { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256, rows: staged.rows },
+  ]);
+  const manifest = await quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
+    {
+      prefix: input.prefix,
+      date,
+      timezone: input.timezone,
+      window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
+      includedStatuses: input.statuses,
+      agentRows: computed.agentRows,
+      includedCalls: computed.includedCalls,
+      sourceRows: computed.sourceRows,
+      leftOut: computed.leftOut,
+      ...(empty ? { emptyReason: `fewer than MIN_ROWS=${input.minRows} rows after waiting; ON_EMPTY=publish` } : {}),
+      sourceFingerprint: computed.fingerprint,
+      csv: { key: verified.key, bytes: verified.bytes, sha256: verified.sha256 },
+      reason: input.reason ?? (input.force ? 'forced' : delivery.state === 'missing' ? 'new' : delivery.state),
+      ...(delivery.manifest
+        ? {
+            replaces: {
+              generatedAt: delivery.manifest.generatedAt,
+              sha256: delivery.manifest.sha256,
+              sourceFingerprint: delivery.manifest.sourceFingerprint,
+            },
+          }
+        : {}),
+    },
+  ]);
+  setCurrentDetails(`exported ${manifest.agentRows} agents to s3://${manifest.csv.bucket}/${manifest.csv.key}`);
+  log.info('exported', { date, agents: manifest.agentRows, key: manifest.csv.key, workflowId: workflowInfo().workflowId });
+  return {
+    date,
+    status: 'exported',
+    uri: summarizeManifest(manifest).csvUri,
+    manifestUri: summarizeManifest(manifest).manifestUri,
+    agentRows: manifest.agentRows,
+    sourceRows: manifest.sourceRows,
+    bytes: manifest.csv.bytes,
+    sha256: manifest.csv.sha256,
+    fingerprint: manifest.sourceFingerprint,
+    generatedAt: manifest.generatedAt,
+  };
+}

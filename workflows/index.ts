@@ -1,0 +1,1 @@
+export { exportDay } from './export-day';
