@@ -21,8 +21,8 @@ const long = proxyActivities<ExportActivities>({
 /** Waits durably (server timers) until the day holds at least minRows rows or the wait times out. */
 async function waitForData(input: ExportDayInput, first: WindowStats): Promise<WindowStats> {
   let stats = first;
-  const deadline = Date.now() + input.waitTimeoutMs;
-  while (stats.sourceRows < input.minRows && Date.now() + input.pollIntervalMs <= deadline) {
+  const polls = Math.floor(input.waitTimeoutMs / Math.max(input.pollIntervalMs, 1_000));
+  for (let poll = 0; poll < polls && stats.sourceRows < input.minRows; poll += 1) {
     const note = `waiting for data: ${stats.sourceRows} of ${input.minRows} rows in [${stats.startIso}, ${stats.endIso})`;
     setCurrentDetails(note);
     log.info(note);

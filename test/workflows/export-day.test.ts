@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ExportActivities } from '../../activities';
+import type { ExportDayInput, WindowStats } from '../../lib/export-types';
+import { exportDay } from '../../workflows';
+import { installQuietRuntime } from '../helpers/runtime';
+import { testServerPath } from '../helpers/temporal-binaries';
+
+type Stubs = { [K in keyof ExportActivities]: (...args: Parameters<ExportActivities[K]>) => Promise<unknown> };
+
+const DATE = '2024-03-10';
+const input = (overrides: Partial<ExportDayInput> = {}): ExportDayInput => ({
+  date: DATE,
+  table: 'conversations',
+  prefix: 'agent_metrics',
+  timezone: 'UTC',
+  statuses: ['Answered'],
+  minRows: 1,
+  onEmpty: 'fail',
+  pollIntervalMs: 10 * 60_000,
+  waitTimeoutMs: 6 * 3_600_000,
+  force: false,
+  ...overrides,
+});
+const stats = (sourceRows: number): WindowStats => ({
+  date: DATE,
+  startEpoch: 1_710_028_800,
+  endEpoch: 1_710_115_200,
+  startIso: '2024-03-10T00:00:00Z',
+  endIso: '2024-03-11T00:00:00Z',
+  hours: 24,
+  sourceRows,
+  fingerprint: `${sourceRows}:abc`,
+});
+const summary = {
+  csvUri: 's3://b/agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
+  manifestUri: 's3://b/agent_metrics/2024-03-10/_manifest.json',
+  generatedAt: '2024-03-11T02:00:00.000Z',
+  sha256: 'aa',
+  bytes: 10,
+  agentRows: 2,
+  sourceRows: 5,
+  sourceFingerprint: '5:abc',
+  workflowId: 'agent-metrics-2024-03-10',
+  runId: 'r',
+};
+
+/** Activities that record each call and answer like the real ones would on a healthy day. */
+function healthyStubs(calls: string[]): Stubs {
+  const record = <T>(name: string, value: T) => async () => {
+    calls.push(name);
+    return value;
+  };
+  return {
+    checkData: record('checkData', stats(5)),
+    findDelivery: record('findDelivery', { state: 'missing', detail: 'no manifest' }),
+    computeMetrics: async (i) => {
+      calls.push(i.empty ? 'computeMetrics(empty)' : 'computeMetrics');
+      return {
+        metricsKey: 'k',
+        agentRows: i.empty ? 0 : 2,
+        includedCalls: 4,
+        sourceRows: 5,
+        fingerprint: '5:abc',
+        leftOut: { duplicateRows: 0, negativeDuration: 1, otherStatus: 0 },
+        queryMs: 1,
+      };
+    },
+    writeCsv: record('writeCsv', { stagingKey: 's', bytes: 10, sha256: 'aa', rows: 2 }),
+    uploadCsv: record('uploadCsv', { key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv', bytes: 10, sha256: 'aa' }),
+    verifyCsv: record('verifyCsv', { key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv', bytes: 10, sha256: 'aa', rows: 2 }),
+    writeManifest: async (m) => {
+      calls.push('writeManifest');
+      return { ...m, manifestVersion: 1, csv: { bucket: 'b', ...m.csv }, generatedAt: 'now', workflow: { id: 'w', runId: 'r' }, productVersion: 't' };
+    },
+  };
+}
+
+describe('exportDay workflow (time-skipping server, stubbed activities)', function () {
+  this.timeout(180_000);
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+
+  before(async () => {
+    installQuietRuntime();
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServerPath() } },
+    });
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  });
+
+  after(async () => {
+    await env?.teardown();
+  });
+
+  async function run(stubs: Stubs, args: ExportDayInput) {
+    const taskQueue = `test-${randomUUID()}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: stubs });
+    return worker.runUntil(
+      env.client.workflow.execute(exportDay, { workflowId: `agent-metrics-${randomUUID()}`, taskQueue, args: [args] }),
+    );
+  }
+
+  it('runs the steps in order: check, find delivery, compute, write, upload, verify, manifest', async () => {
+    const calls: string[] = [];
+    const result = await run(healthyStubs(calls), input());
+    assert.deepEqual(calls, ['checkData', 'findDelivery', 'computeMetrics', 'writeCsv', 'uploadCsv', 'verifyCsv', 'writeManifest']);
+    assert.equal(result.status, 'exported');
+    assert.equal(result.agentRows, 2);
+  });
+
+  it('skips a day whose export is verified and unchanged', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    stubs.findDelivery = async () => {
+      calls.push('findDelivery');
+      return { state: 'verified', detail: 'ok', manifest: summary };
+    };
+    const result = await run(stubs, input());
+    assert.deepEqual(calls, ['checkData', 'findDelivery']);
+    assert.equal(result.status, 'up-to-date');
+    assert.equal(result.uri, summary.csvUri);
+  });
+
+  it('exports a verified day again when forced', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    stubs.findDelivery = async () => ({ state: 'verified', detail: 'ok', manifest: summary });
+    const result = await run(stubs, input({ force: true }));
+    assert.equal(result.status, 'exported');
+    assert.ok(calls.includes('writeManifest'));
+  });
+
+  it('retries a step that fails transiently and completes', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    let attempts = 0;
+    const compute = stubs.computeMetrics;
+    stubs.computeMetrics = async (i) => {
+      attempts += 1;
+      if (attempts < 3) throw new Error('connect ECONNREFUSED 127.0.0.1:8123');
+      return compute(i);
+    };
+    const result = await run(stubs, input());
+    assert.equal(attempts, 3);
+    assert.equal(result.status, 'exported');
+  });
+
+  it('fails at once on a permanent error, with the cause in the failure chain', async () => {
+    const stubs = healthyStubs([]);
+    let attempts = 0;
+    stubs.computeMetrics = async () => {
+      attempts += 1;
+      throw ApplicationFailure.nonRetryable('ClickHouse table does not exist: Table db.nope doesn\'t exist.', 'ClickHouseQueryError');
+    };
+    await assert.rejects(run(stubs, input()), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      const cause = err.cause?.cause;
+      assert.ok(cause instanceof ApplicationFailure);
+      assert.equal(cause.type, 'ClickHouseQueryError');
+      assert.match(cause.message, /table does not exist/);
+      return true;
+    });
+    assert.equal(attempts, 1);
+  });
+
+  it('waits durably for data, checking every poll interval, and exports once it arrives', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    let checks = 0;
+    stubs.checkData = async () => {
+      checks += 1;
+      return stats(checks < 4 ? 0 : 5);
+    };
+    const started = await env.currentTimeMs();
+    const result = await run(stubs, input());
+    assert.equal(checks, 4);
+    assert.equal(result.status, 'exported');
+    assert.ok((await env.currentTimeMs()) - started >= 3 * 10 * 60_000, 'three poll intervals passed');
+  });
+
+  it('fails with "no data for D" when the wait times out and ON_EMPTY=fail', async () => {
+    const stubs = healthyStubs([]);
+    let checks = 0;
+    stubs.checkData = async () => {
+      checks += 1;
+      return stats(0);
+    };
+    await assert.rejects(run(stubs, input({ waitTimeoutMs: 60 * 60_000 })), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.ok(err.cause instanceof ApplicationFailure);
+      assert.equal(err.cause.type, 'NoDataError');
+      assert.match(err.cause.message, /^no data for 2024-03-10: 0 rows/);
+      return true;
+    });
+    assert.equal(checks, 1 + 6, 'one check, then one every 10 minutes for an hour');
+  });
+
+  it('publishes a header-only file when the wait times out and ON_EMPTY=publish', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    stubs.checkData = async () => stats(0);
+    const result = await run(stubs, input({ onEmpty: 'publish', waitTimeoutMs: 30 * 60_000 }));
+    assert.equal(result.status, 'exported');
+    assert.ok(calls.includes('computeMetrics(empty)'));
+    assert.ok(calls.includes('writeManifest'));
+  });
+});
