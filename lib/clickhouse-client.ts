@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseSettings } from './config';
 
 /** The ClickHouse HTTP endpoint: CLICKHOUSE_HOST may be a bare host name or a full http(s) URL. */
@@ -21,6 +21,8 @@ export function createClickHouse(settings: ClickHouseSettings): ClickHouseClient
     database: settings.CLICKHOUSE_DATABASE,
     request_timeout: settings.CLICKHOUSE_REQUEST_TIMEOUT,
     application: 'agent-metrics',
+    // Failures surface as classified activity errors with the server's message; the client's own log would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
   });
 }

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import { startExportDay } from '../../client/start-export';
+import { createClickHouse } from '../../lib/clickhouse-client';
+import { dayWindow } from '../../lib/day-window';
+import { createS3 } from '../../lib/s3-client';
+import { qualifiedName } from '../../lib/sql-literals';
+import {
+  createConversationsTable,
+  dropTable,
+  insertCalls,
+  randomId,
+  randomPastDay,
+  stackContext,
+  startWorker,
+  testInput,
+} from '../helpers/export-fixture';
+import { installQuietRuntime } from '../helpers/runtime';
+import { startService, stopService } from '../helpers/stack';
+
+/** Waits until the run's pending activity has failed at least once (attempt ≥ 2), i.e. it is retrying. */
+async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { raw } = await handle.describe();
+    const pending = raw.pendingActivities?.find((a) => (a.attempt ?? 0) >= 2);
+    if (pending) return pending.activityType?.name ?? '?';
+    if (Date.now() > deadline) throw new Error('the run never retried an activity');
+    await delay(250);
+  }
+}
+
+/** The permanent failure at the bottom of a failed run's cause chain. */
+function rootCause(err: unknown): ApplicationFailure {
+  assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${String(err)}`);
+  let e: unknown = err.cause;
+  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
+  assert.ok(e instanceof ApplicationFailure, 'an ApplicationFailure in the cause chain');
+  return e;
+}
+
+describe('daily export on the real stack: failures', function () {
+  this.timeout(300_000);
+  const ctx = stackContext();
+  const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
+  let bundle: WorkflowBundleWithSourceMap;
+  let client: Client;
+  let table: string;
+  let prefix: string;
+  let date: string;
+
+  before(async () => {
+    installQuietRuntime();
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+  });
+
+  beforeEach(async () => {
+    table = await createConversationsTable(ctx.clickhouse, database);
+    prefix = randomId('test');
+    date = randomPastDay();
+    const w = dayWindow(date, 'UTC');
+    await insertCalls(ctx.clickhouse, database, table, [
+      { agentId: randomUUID(), start: w.startEpoch + 10, duration: 42 },
+      { agentId: randomUUID(), start: w.startEpoch + 20, duration: 43 },
+    ]);
+  });
+
+  afterEach(async () => {
+    await dropTable(ctx.clickhouse, database, table);
+  });
+
+  after(async () => {
+    await client?.connection.close();
+    await ctx.clickhouse.close();
+  });
+
+  async function exportWith(deps: ActivityDeps, tableName = table) {
+    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, deps);
+    try {
+      const handle = await startExportDay(client, worker.taskQueue, testInput(date, tableName, prefix));
+      const started = Date.now();
+      const outcome = await handle.result().then(
+        (result) => ({ result, error: undefined }),
+        (error: unknown) => ({ result: undefined, error }),
+      );
+      return { ...outcome, ms: Date.now() - started };
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  it('retries while ClickHouse is down and completes once it is back', async () => {
+    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, ctx.deps);
+    try {
+      stopService('clickhouse');
+      const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+      try {
+        assert.equal(await untilRetrying(handle), 'checkData');
+      } finally {
+        await startService('clickhouse');
+      }
+      const result = await handle.result();
+      assert.equal(result.status, 'exported');
+      assert.equal(result.agentRows, 2);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('retries while the S3 server is down and completes once it is back', async () => {
+    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, ctx.deps);
+    try {
+      stopService('minio');
+      const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+      try {
+        assert.equal(await untilRetrying(handle), 'findDelivery');
+      } finally {
+        await startService('minio');
+      }
+      const result = await handle.result();
+      assert.equal(result.status, 'exported');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('fails at once, non-retryable, on a wrong ClickHouse password', async () => {
+    const clickhouse = createClickHouse({ ...ctx.config.clickhouse, CLICKHOUSE_PASSWORD: 'wrong-password' });
+    try {
+      const { error, ms } = await exportWith({ ...ctx.deps, clickhouse });
+      const cause = rootCause(error);
+      assert.equal(cause.type, 'ClickHouseQueryError');
+      assert.equal(cause.nonRetryable, true);
+      assert.match(cause.message, /password|authentication|user/i);
+      assert.ok(ms < 15_000, `failed within seconds (${ms} ms)`);
+    } finally {
+      await clickhouse.close();
+    }
+  });
+
+  it('fails at once, naming the table, when the table does not exist', async () => {
+    const { error } = await exportWith(ctx.deps, 'no_such_table');
+    const cause = rootCause(error);
+    assert.equal(cause.nonRetryable, true);
+    assert.match(cause.message, /table does not exist.*no_such_table/i);
+  });
+
+  it('fails at once, naming the column, when a column is missing', async () => {
+    const broken = randomId('broken');
+    await ctx.clickhouse.command({
+      query: `CREATE TABLE ${qualifiedName(database, broken)} (conversation_id UUID, agent_id UUID, call_start DateTime) ENGINE = MergeTree() ORDER BY call_start`,
+    });
+    try {
+      const { error } = await exportWith(ctx.deps, broken);
+      const cause = rootCause(error);
+      assert.equal(cause.nonRetryable, true);
+      assert.match(cause.message, /customer_id|call_end|call_duration_sec|missing column/);
+    } finally {
+      await dropTable(ctx.clickhouse, database, broken);
+    }
+  });
+
+  it('fails at once when the bucket does not exist', async () => {
+    const { error } = await exportWith({ ...ctx.deps, bucket: `missing-${randomUUID().slice(0, 8)}` });
+    const cause = rootCause(error);
+    assert.equal(cause.nonRetryable, true);
+    assert.match(cause.message, /NoSuchBucket/);
+  });
+
+  it('fails at once on wrong S3 credentials', async () => {
+    const s3 = createS3({ ...ctx.config.s3, AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    try {
+      const { error, ms } = await exportWith({ ...ctx.deps, s3 });
+      const cause = rootCause(error);
+      assert.equal(cause.nonRetryable, true);
+      assert.match(cause.message, /SignatureDoesNotMatch|AccessDenied|HTTP 403/);
+      assert.ok(ms < 15_000, `failed within seconds (${ms} ms)`);
+    } finally {
+      s3.destroy();
+    }
+  });
+});
