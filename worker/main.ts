@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { existsSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createClickHouse } from '../lib/clickhouse-client';
@@ -7,6 +8,14 @@ import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { createS3 } from '../lib/s3-client';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { WORKFLOW_BUNDLE_PATH } from './bundle';
+
+/** The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources. */
+function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  return existsSync(WORKFLOW_BUNDLE_PATH)
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+    : { workflowsPath: require.resolve('../workflows') };
+}
 
 /** The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM. */
 async function run(): Promise<void> {
@@ -30,7 +39,7 @@ async function run(): Promise<void> {
       connection,
       namespace: config.temporal.TEMPORAL_NAMESPACE,
       taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
+      ...workflowSource(),
       activities: createActivities({
         clickhouse,
         s3,
