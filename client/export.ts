@@ -1,7 +1,10 @@
 import 'dotenv/config';
 import { Command } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
+import { readTextIfExists } from '../activities/s3-objects';
 import { loadConfig } from '../lib/config';
+import { UsageError } from '../lib/errors';
+import { createS3 } from '../lib/s3-client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { describeError, runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
@@ -13,10 +16,30 @@ const program = new Command('export')
   .option('--date <YYYY-MM-DD>', 'the day to export (default: TARGET_DATE, else yesterday in EXPORT_TIMEZONE)')
   .option('--force', 're-export even if the day is delivered, verified and unchanged', false)
   .option('--no-wait', 'start the run and return without waiting for it')
+  .option('--head <lines>', 'print the first lines of the delivered CSV', (v) => positiveLines(v))
   .allowExcessArguments(false);
 
+function positiveLines(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--head: expected a number of lines, got '${value}'`);
+  return n;
+}
+
+async function printHead(uri: string, lines: number): Promise<void> {
+  const { s3 } = loadConfig(['s3']);
+  const client = createS3(s3);
+  try {
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+    const text = await readTextIfExists(client, bucket ?? '', key ?? '');
+    const head = (text ?? '').split('\n').slice(0, lines).join('\n');
+    process.stdout.write(`  first ${lines} lines of ${uri}:\n${head.replace(/^/gm, '    ')}\n`);
+  } finally {
+    client.destroy();
+  }
+}
+
 async function run(): Promise<number> {
-  const opts = program.opts<{ date?: string; force: boolean; wait: boolean }>();
+  const opts = program.opts<{ date?: string; force: boolean; wait: boolean; head?: number }>();
   const config = loadConfig(['temporal', 'export']);
   const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
   const client = await connectTemporal(config.temporal);
@@ -35,6 +58,7 @@ async function run(): Promise<number> {
         process.stdout.write(`${date}: exported ${result.agentRows} agent rows from ${result.sourceRows} source rows\n`);
       }
       process.stdout.write(`  CSV: ${result.uri}\n  manifest: ${result.manifestUri}\n  ${result.bytes} bytes, sha256 ${result.sha256}\n`);
+      if (opts.head !== undefined) await printHead(result.uri, opts.head);
       return 0;
     } catch (err) {
       const reason = err instanceof WorkflowFailedError ? describeError(err.cause) : describeError(err);
