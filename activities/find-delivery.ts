@@ -35,7 +35,8 @@ export async function findDelivery(deps: ActivityDeps, q: DeliveryQuery): Promis
   try {
     head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key, ChecksumMode: 'ENABLED' }));
   } catch (err) {
-    if (isNotFound(err)) return { state: 'broken', detail: 'the manifest exists but the CSV does not', manifest: summary };
+    if (isNotFound(err))
+      return { state: 'broken', detail: 'the manifest exists but the CSV does not', manifest: summary };
     return s3Call(`HEAD ${key}`, () => Promise.reject(err));
   }
   const sha = Buffer.from(manifest.csv.sha256, 'hex').toString('base64');

@@ -36,10 +36,18 @@ export async function openObject(s3: S3Client, bucket: string, key: string, sign
   return res.Body as Readable;
 }
 
-export async function putText(s3: S3Client, bucket: string, key: string, body: string, contentType: string): Promise<void> {
+export async function putText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: string,
+  contentType: string,
+): Promise<void> {
   const sha = createHash('sha256').update(body).digest('base64');
   await s3Call(`PUT ${key}`, () =>
-    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumSHA256: sha })),
+    s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumSHA256: sha }),
+    ),
   );
 }
 

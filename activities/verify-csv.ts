@@ -38,6 +38,7 @@ export async function verifyCsv(
   if (sha256 !== input.sha256) problems.push(`SHA-256 ${sha256}, expected ${input.sha256}`);
   if (!head.startsWith(csvHeader())) problems.push('the header line is not the expected one');
   if (lines - 1 !== input.rows) problems.push(`${lines - 1} data rows, expected ${input.rows}`);
-  if (problems.length > 0) throw new VerificationError(`${input.key} does not verify: ${problems.join('; ')}`, input.key);
+  if (problems.length > 0)
+    throw new VerificationError(`${input.key} does not verify: ${problems.join('; ')}`, input.key);
   return { key: input.key, bytes, sha256, rows: input.rows };
 }

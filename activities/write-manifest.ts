@@ -6,7 +6,10 @@ import type { ActivityDeps } from './deps';
 import { currentRun } from './run-info';
 import { putText, s3Call } from './s3-objects';
 
-export type ManifestInput = Omit<Manifest, 'manifestVersion' | 'generatedAt' | 'workflow' | 'productVersion' | 'csv'> & {
+export type ManifestInput = Omit<
+  Manifest,
+  'manifestVersion' | 'generatedAt' | 'workflow' | 'productVersion' | 'csv'
+> & {
   readonly prefix: string;
   readonly csv: { readonly key: string; readonly bytes: number; readonly sha256: string };
 };
@@ -23,7 +26,13 @@ export async function writeManifest(deps: ActivityDeps, input: ManifestInput): P
     workflow: { id: run.workflowId, runId: run.runId },
     productVersion: PRODUCT_VERSION,
   };
-  await putText(deps.s3, deps.bucket, manifestKey(prefix, input.date), JSON.stringify(manifest, null, 2) + '\n', 'application/json');
+  await putText(
+    deps.s3,
+    deps.bucket,
+    manifestKey(prefix, input.date),
+    JSON.stringify(manifest, null, 2) + '\n',
+    'application/json',
+  );
   await removeStaging(deps, stagingKey(prefix, input.date, run.runId, ''));
   return manifest;
 }

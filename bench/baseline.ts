@@ -24,15 +24,24 @@ export async function bareExport(
   const written = await streamToObject(s3, { bucket: o.bucket, key: o.key, contentType: 'text/csv' }, async (write) => {
     await write(csvHeader());
     let batch: AgentMetricsRow[] = [];
-    await streamRows<Row>(ch, agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']), async (r) => {
-      if (r.calls === '0') return;
-      batch.push({ agentId: r.agent_id, calls: Number(r.calls), avgCents: Number(r.avg_cents), p90Cents: Number(r.p90_cents) });
-      if (batch.length === 2_000) {
-        rows += batch.length;
-        await write(csvLines(batch, o.date));
-        batch = [];
-      }
-    });
+    await streamRows<Row>(
+      ch,
+      agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']),
+      async (r) => {
+        if (r.calls === '0') return;
+        batch.push({
+          agentId: r.agent_id,
+          calls: Number(r.calls),
+          avgCents: Number(r.avg_cents),
+          p90Cents: Number(r.p90_cents),
+        });
+        if (batch.length === 2_000) {
+          rows += batch.length;
+          await write(csvLines(batch, o.date));
+          batch = [];
+        }
+      },
+    );
     rows += batch.length;
     await write(csvLines(batch, o.date));
   });
@@ -40,7 +49,10 @@ export async function bareExport(
 }
 
 /** The ClickHouse query alone, its result drained. */
-export async function queryOnly(ch: ClickHouseClient, o: { database: string; table: string; date: string }): Promise<number> {
+export async function queryOnly(
+  ch: ClickHouseClient,
+  o: { database: string; table: string; date: string },
+): Promise<number> {
   const w = dayWindow(o.date, 'UTC');
   let rows = 0;
   await streamRows<Row>(ch, agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']), () => {

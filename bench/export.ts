@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { exportInput } from '../client/export-input';
 import { startExportDay } from '../client/start-export';
 import { connectTemporal } from '../client/temporal-client';
@@ -28,16 +28,34 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return Date.now() - t;
 }
 
-async function ensureTable(ch: ReturnType<typeof createClickHouse>, database: string, table: string, calls: number, agents: number) {
+async function ensureTable(
+  ch: ReturnType<typeof createClickHouse>,
+  database: string,
+  table: string,
+  calls: number,
+  agents: number,
+) {
   const ddl = readFileSync('scripts/stack/conversations.sql', 'utf8')
     .replace(/^--.*$/gm, '')
     .replace('CREATE TABLE conversations', `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}`)
     .replace(/;\s*$/, '');
   await ch.command({ query: ddl });
-  const rs = await ch.query({ query: `SELECT count() AS n FROM ${qualifiedName(database, table)}`, format: 'JSONEachRow' });
+  const rs = await ch.query({
+    query: `SELECT count() AS n FROM ${qualifiedName(database, table)}`,
+    format: 'JSONEachRow',
+  });
   const [row] = await rs.json<{ n: string }>();
   if (Number(row?.n) > 0) return `reused (${row?.n} rows)`;
-  const summary = await generateConversations(ch, { database, table, from: DATE, to: DATE, callsPerDay: calls, agents, seed: 7, timezone: 'UTC' });
+  const summary = await generateConversations(ch, {
+    database,
+    table,
+    from: DATE,
+    to: DATE,
+    callsPerDay: calls,
+    agents,
+    seed: 7,
+    timezone: 'UTC',
+  });
   return `generated ${summary.rows} rows in ${seconds(summary.elapsedMs)}`;
 }
 
@@ -48,12 +66,18 @@ async function run(): Promise<void> {
   const database = config.clickhouse.CLICKHOUSE_DATABASE;
   const bucket = config.s3.S3_BUCKET_NAME;
   const client: Client = await connectTemporal(config.temporal);
-  const version = await (await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
-  console.log(`agent-metrics bench: ${cpus().length} cores, Node ${process.version}, ClickHouse ${version[0]?.v}, ${RUNS} runs each, medians`);
+  const version = await (
+    await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })
+  ).json<{ v: string }>();
+  console.log(
+    `agent-metrics bench: ${cpus().length} cores, Node ${process.version}, ClickHouse ${version[0]?.v}, ${RUNS} runs each, medians`,
+  );
   try {
     for (const c of CASES) {
       const table = `bench_${c.calls}_${c.agents}`;
-      console.log(`\n## ${c.name} in one day (table ${table}: ${await ensureTable(ch, database, table, c.calls, c.agents)})`);
+      console.log(
+        `\n## ${c.name} in one day (table ${table}: ${await ensureTable(ch, database, table, c.calls, c.agents)})`,
+      );
       const prefix = `bench/${table}`;
       const queue = `bench-${table}`;
       const worker = await spawnBenchWorker({ ...process.env, TEMPORAL_TASK_QUEUE: queue });
@@ -63,13 +87,19 @@ async function run(): Promise<void> {
       let agents = 0;
       try {
         for (let i = 0; i < RUNS; i += 1) {
-          const input = exportInput(DATE, { ...config.export, CLICKHOUSE_TABLE: table, S3_PREFIX: prefix }, { force: true, reason: 'bench' });
+          const input = exportInput(
+            DATE,
+            { ...config.export, CLICKHOUSE_TABLE: table, S3_PREFIX: prefix },
+            { force: true, reason: 'bench' },
+          );
           temporalMs.push(
             await timed(async () => {
               agents = (await (await startExportDay(client, queue, input)).result()).agentRows;
             }),
           );
-          bareMs.push(await timed(() => bareExport(ch, s3, { database, table, date: DATE, bucket, key: `${prefix}/bare.csv` })));
+          bareMs.push(
+            await timed(() => bareExport(ch, s3, { database, table, date: DATE, bucket, key: `${prefix}/bare.csv` })),
+          );
           queryMs.push(await timed(() => queryOnly(ch, { database, table, date: DATE })));
         }
       } finally {
@@ -77,8 +107,12 @@ async function run(): Promise<void> {
         const a = median(temporalMs);
         const b = median(bareMs);
         console.log(`agents in the file                          ${agents}`);
-        console.log(`(a) export through Temporal, end to end     ${seconds(a)}   (runs: ${temporalMs.map(seconds).join(', ')})`);
-        console.log(`(b) bare Node process: query, CSV, upload   ${seconds(b)}   (runs: ${bareMs.map(seconds).join(', ')})`);
+        console.log(
+          `(a) export through Temporal, end to end     ${seconds(a)}   (runs: ${temporalMs.map(seconds).join(', ')})`,
+        );
+        console.log(
+          `(b) bare Node process: query, CSV, upload   ${seconds(b)}   (runs: ${bareMs.map(seconds).join(', ')})`,
+        );
         console.log(`(a)/(b)                                     ${(a / b).toFixed(2)}   (target <= 1.25)`);
         console.log(`ClickHouse query alone                      ${seconds(median(queryMs))}`);
         console.log(`worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB   (target < 300 MiB)`);

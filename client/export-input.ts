@@ -11,7 +11,8 @@ export function exportWorkflowId(date: string): string {
 /** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Future days are refused. */
 export function resolveExportDay(explicit: string | undefined, env: NodeJS.ProcessEnv, timezone: string): string {
   const today = DateTime.now().setZone(timezone).toISODate() ?? '';
-  const chosen = explicit ?? (env.TARGET_DATE || undefined) ?? DateTime.now().setZone(timezone).minus({ days: 1 }).toISODate() ?? '';
+  const chosen =
+    explicit ?? (env.TARGET_DATE || undefined) ?? DateTime.now().setZone(timezone).minus({ days: 1 }).toISODate() ?? '';
   const source = explicit !== undefined ? '--date' : env.TARGET_DATE ? 'TARGET_DATE' : 'yesterday';
   try {
     parseDay(chosen);

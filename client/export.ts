@@ -53,11 +53,17 @@ async function run(): Promise<number> {
     try {
       const result = await handle.result();
       if (result.status === 'up-to-date') {
-        process.stdout.write(`${date}: up to date (delivered ${result.generatedAt}, source unchanged); use --force to re-export\n`);
+        process.stdout.write(
+          `${date}: up to date (delivered ${result.generatedAt}, source unchanged); use --force to re-export\n`,
+        );
       } else {
-        process.stdout.write(`${date}: exported ${result.agentRows} agent rows from ${result.sourceRows} source rows\n`);
+        process.stdout.write(
+          `${date}: exported ${result.agentRows} agent rows from ${result.sourceRows} source rows\n`,
+        );
       }
-      process.stdout.write(`  CSV: ${result.uri}\n  manifest: ${result.manifestUri}\n  ${result.bytes} bytes, sha256 ${result.sha256}\n`);
+      process.stdout.write(
+        `  CSV: ${result.uri}\n  manifest: ${result.manifestUri}\n  ${result.bytes} bytes, sha256 ${result.sha256}\n`,
+      );
       if (opts.head !== undefined) await printHead(result.uri, opts.head);
       return 0;
     } catch (err) {

@@ -1,4 +1,9 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithStartDetails } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandleWithStartDetails,
+} from '@temporalio/client';
 import type { ExportDayInput } from '../lib/export-types';
 import { AGENT_METRICS_DATE } from '../lib/search-attributes';
 import type { exportDay } from '../workflows';

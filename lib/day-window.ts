@@ -22,7 +22,8 @@ export class InvalidDayError extends RangeError {
 export function parseDay(value: string): string {
   if (!DAY_PATTERN.test(value)) throw new InvalidDayError(`'${value}' is not a date in YYYY-MM-DD form`);
   const parsed = DateTime.fromISO(value, { zone: 'UTC' });
-  if (!parsed.isValid) throw new InvalidDayError(`'${value}' is not a calendar date (${parsed.invalidExplanation ?? 'invalid'})`);
+  if (!parsed.isValid)
+    throw new InvalidDayError(`'${value}' is not a calendar date (${parsed.invalidExplanation ?? 'invalid'})`);
   return value;
 }
 

@@ -40,7 +40,11 @@ export function summarizeManifest(m: Manifest): ManifestSummary {
 /** Parses a manifest read back from S3; throws if it is not one of ours. */
 export function parseManifest(text: string): Manifest {
   const value = JSON.parse(text) as Partial<Manifest>;
-  if (value.manifestVersion !== 1 || typeof value.csv?.sha256 !== 'string' || typeof value.sourceFingerprint !== 'string') {
+  if (
+    value.manifestVersion !== 1 ||
+    typeof value.csv?.sha256 !== 'string' ||
+    typeof value.sourceFingerprint !== 'string'
+  ) {
     throw new Error('not an agent-metrics manifest (version 1)');
   }
   return value as Manifest;

@@ -4,4 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const AGENT_METRICS_DATE = defineSearchAttributeKey('AgentMetricsDate', SearchAttributeType.KEYWORD);
 
 /** Set by the server on every schedule-started run: the nominal (scheduled) time of the action. */
-export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);

@@ -30,12 +30,9 @@ export function classifyClickHouseError(err: unknown): ClickHouseQueryError {
   const known = Number.isInteger(code) ? code : undefined;
   const reason = known === undefined ? undefined : PERMANENT_CLICKHOUSE_CODES.get(known);
   const summary = message.replace(/, e\.what\(\) = DB::Exception$/, '').split('\n')[0] ?? message;
-  return new ClickHouseQueryError(
-    `ClickHouse ${reason ? `${reason}: ` : ''}${summary}`,
-    known,
-    reason !== undefined,
-    { cause: err },
-  );
+  return new ClickHouseQueryError(`ClickHouse ${reason ? `${reason}: ` : ''}${summary}`, known, reason !== undefined, {
+    cause: err,
+  });
 }
 
 const PERMANENT_S3_CODES = new Set([

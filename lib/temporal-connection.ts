@@ -3,7 +3,9 @@ import type { TemporalSettings } from './config';
 
 export interface TemporalConnectionOptions {
   address: string;
-  tls?: boolean | { clientCertPair?: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer; serverNameOverride?: string };
+  tls?:
+    | boolean
+    | { clientCertPair?: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer; serverNameOverride?: string };
   apiKey?: string;
 }
 
@@ -14,7 +16,12 @@ export function temporalConnectionOptions(s: TemporalSettings): TemporalConnecti
   const tls = customTls
     ? {
         ...(mtls
-          ? { clientCertPair: { crt: readFileSync(s.TEMPORAL_TLS_CERT_PATH!), key: readFileSync(s.TEMPORAL_TLS_KEY_PATH!) } }
+          ? {
+              clientCertPair: {
+                crt: readFileSync(s.TEMPORAL_TLS_CERT_PATH!),
+                key: readFileSync(s.TEMPORAL_TLS_KEY_PATH!),
+              },
+            }
           : {}),
         ...(s.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: readFileSync(s.TEMPORAL_TLS_CA_PATH) } : {}),
         ...(s.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: s.TEMPORAL_TLS_SERVER_NAME } : {}),

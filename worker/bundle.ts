@@ -11,7 +11,9 @@ async function run(): Promise<void> {
     logger: new DefaultLogger('WARN'),
   });
   await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes)\n`);
+  process.stdout.write(
+    `workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes)\n`,
+  );
 }
 
 if (require.main === module) {

@@ -23,7 +23,8 @@ async function run(): Promise<void> {
   const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
   Runtime.install({
     logger: new DefaultLogger(config.worker.LOG_LEVEL.toUpperCase() as LogLevel, (entry) => {
-      const level = entry.level === 'TRACE' ? 'debug' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const level =
+        entry.level === 'TRACE' ? 'debug' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[level](entry.meta ?? {}, entry.message);
     }),
     telemetryOptions:
@@ -67,6 +68,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`agent-metrics worker: ${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(
+    `agent-metrics worker: ${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(1);
 });

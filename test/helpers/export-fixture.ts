@@ -35,7 +35,12 @@ export function stackContext() {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'export'], env);
   const clickhouse = createClickHouse(config.clickhouse);
   const s3 = createS3(config.s3);
-  const deps: ActivityDeps = { clickhouse, s3, bucket: config.s3.S3_BUCKET_NAME, database: config.clickhouse.CLICKHOUSE_DATABASE };
+  const deps: ActivityDeps = {
+    clickhouse,
+    s3,
+    bucket: config.s3.S3_BUCKET_NAME,
+    database: config.clickhouse.CLICKHOUSE_DATABASE,
+  };
   return { env, config, clickhouse, s3, deps };
 }
 
@@ -96,7 +101,12 @@ export async function readObject(s3: S3Client, bucket: string, key: string): Pro
 }
 
 /** The export input a test uses: its own table and prefix, short data waits. */
-export function testInput(date: string, table: string, prefix: string, overrides: Partial<ExportDayInput> = {}): ExportDayInput {
+export function testInput(
+  date: string,
+  table: string,
+  prefix: string,
+  overrides: Partial<ExportDayInput> = {},
+): ExportDayInput {
   return {
     date,
     table,
@@ -122,7 +132,13 @@ export async function startWorker(
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle: bundle, activities: createActivities(deps) });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities(deps),
+  });
   const running = worker.run();
   return {
     taskQueue,

@@ -7,10 +7,14 @@ let built = false;
 /** Compiles the entry points once per test process (incremental, so fast when dist is current). */
 export function ensureBuilt(): void {
   if (built) return;
-  execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    },
+  );
   built = true;
 }
 
@@ -21,7 +25,12 @@ export interface CliResult {
 }
 
 /** Runs a compiled CLI (e.g. 'client/export.js') with the given arguments and environment. */
-export function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
+export function runNode(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', script), ...args], {
       cwd: REPO_ROOT,
@@ -42,7 +51,9 @@ export function runNode(script: string, args: readonly string[], env: NodeJS.Pro
 }
 
 /** A worker process (dist/worker/main.js) started with `env`; `stop()` sends SIGTERM and waits for it to exit. */
-export async function spawnWorker(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
+export async function spawnWorker(
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'worker', 'main.js')], {
     cwd: REPO_ROOT,
     env: { ...env, METRICS_ADDRESS: 'off', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

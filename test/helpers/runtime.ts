@@ -9,7 +9,9 @@ export function installQuietRuntime(): void {
   try {
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+      },
     });
   } catch {
     // Another suite already created the runtime: keep it.

@@ -39,7 +39,8 @@ async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promis
 function rootCause(err: unknown): ApplicationFailure {
   assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${String(err)}`);
   let e: unknown = err.cause;
-  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
+  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause)
+    e = (e as { cause?: unknown }).cause;
   assert.ok(e instanceof ApplicationFailure, 'an ApplicationFailure in the cause chain');
   return e;
 }
@@ -56,7 +57,10 @@ describe('daily export on the real stack: failures', function () {
 
   before(async () => {
     installQuietRuntime();
-    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
     client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
   });
 
@@ -81,7 +85,12 @@ describe('daily export on the real stack: failures', function () {
   });
 
   async function exportWith(deps: ActivityDeps, tableName = table) {
-    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, deps);
+    const worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      deps,
+    );
     try {
       const handle = await startExportDay(client, worker.taskQueue, testInput(date, tableName, prefix));
       const started = Date.now();
@@ -96,7 +105,12 @@ describe('daily export on the real stack: failures', function () {
   }
 
   it('retries while ClickHouse is down and completes once it is back', async () => {
-    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, ctx.deps);
+    const worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      ctx.deps,
+    );
     try {
       stopService('clickhouse');
       const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
@@ -114,7 +128,12 @@ describe('daily export on the real stack: failures', function () {
   });
 
   it('retries while the S3 server is down and completes once it is back', async () => {
-    const worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, ctx.deps);
+    const worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      ctx.deps,
+    );
     try {
       stopService('minio');
       const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));

@@ -54,20 +54,45 @@ function edgeCaseRows(start: number, end: number, seed: number): CallRow[] {
   rows.push({ agentId: edges, start: start - 1, duration: 1000 });
   // Only other statuses: no row for this agent.
   const missed = agent();
-  rows.push({ agentId: missed, start: start + 500, duration: 30, status: 'Missed' }, { agentId: missed, start: start + 501, duration: 0, status: 'Voicemail' });
+  rows.push(
+    { agentId: missed, start: start + 500, duration: 30, status: 'Missed' },
+    { agentId: missed, start: start + 501, duration: 0, status: 'Voicemail' },
+  );
   // Duplicates: an identical retried insert counts once; an appended update replaces the conversation.
   const dup = agent();
-  const same = { agentId: dup, conversationId: randomUUID(), start: start + 600, duration: 100, updatedAt: start + 700 };
+  const same = {
+    agentId: dup,
+    conversationId: randomUUID(),
+    start: start + 600,
+    duration: 100,
+    updatedAt: start + 700,
+  };
   rows.push(same, same, same);
   const updated = randomUUID();
   rows.push({ agentId: dup, conversationId: updated, start: start + 800, duration: 50, updatedAt: start + 900 });
   rows.push({ agentId: dup, conversationId: updated, start: start + 800, duration: 75, updatedAt: start + 1900 });
   const turnedMissed = randomUUID();
-  rows.push({ agentId: dup, conversationId: turnedMissed, start: start + 1000, duration: 999, updatedAt: start + 1100 });
-  rows.push({ agentId: dup, conversationId: turnedMissed, start: start + 1000, duration: 0, status: 'Missed', updatedAt: start + 1200 });
+  rows.push({
+    agentId: dup,
+    conversationId: turnedMissed,
+    start: start + 1000,
+    duration: 999,
+    updatedAt: start + 1100,
+  });
+  rows.push({
+    agentId: dup,
+    conversationId: turnedMissed,
+    start: start + 1000,
+    duration: 0,
+    status: 'Missed',
+    updatedAt: start + 1200,
+  });
   // Negative durations are left out (and counted).
   const negative = agent();
-  rows.push({ agentId: negative, start: start + 1300, duration: -5 }, { agentId: negative, start: start + 1301, duration: 40 });
+  rows.push(
+    { agentId: negative, start: start + 1300, duration: -5 },
+    { agentId: negative, start: start + 1301, duration: 40 },
+  );
   // An average that ends in exactly half a cent: 1/8 = 0.125 rounds half up to 0.13.
   const half = agent();
   for (let i = 0; i < 8; i += 1) rows.push({ agentId: half, start: start + 1400 + i, duration: i === 0 ? 1 : 0 });
@@ -77,7 +102,11 @@ function edgeCaseRows(start: number, end: number, seed: number): CallRow[] {
   // More than 8,192 calls: ClickHouse's plain quantile would sample here.
   const busy = agent();
   for (let i = 0; i < 9_000; i += 1) {
-    rows.push({ agentId: busy, start: start + Math.floor(rnd() * (end - start)), duration: Math.floor(rnd() ** 3 * 5_000) });
+    rows.push({
+      agentId: busy,
+      start: start + Math.floor(rnd() * (end - start)),
+      duration: Math.floor(rnd() ** 3 * 5_000),
+    });
   }
   // Random agents with skewed counts and durations, every status.
   const statuses = ['Answered', 'Answered', 'Answered', 'Missed', 'Rejected', 'Hangup', 'Voicemail'] as const;
@@ -108,8 +137,16 @@ describe('daily export on the real stack: exact numbers', function () {
 
   before(async () => {
     installQuietRuntime();
-    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
-    worker = await startWorker(ctx.config.temporal.TEMPORAL_ADDRESS, ctx.config.temporal.TEMPORAL_NAMESPACE, bundle, ctx.deps);
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
+    worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      ctx.deps,
+    );
     client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
   });
 
@@ -195,7 +232,13 @@ describe('daily export on the real stack: exact numbers', function () {
     const agent = randomUUID();
     const conversation = randomUUID();
     await insertCalls(ctx.clickhouse, database, table, [
-      { agentId: agent, conversationId: conversation, start: w.startEpoch + 60, duration: 100, updatedAt: w.startEpoch + 200 },
+      {
+        agentId: agent,
+        conversationId: conversation,
+        start: w.startEpoch + 60,
+        duration: 100,
+        updatedAt: w.startEpoch + 200,
+      },
     ]);
     const first = await exportAndRead(testInput(date, table, prefix));
     const again = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
@@ -204,10 +247,24 @@ describe('daily export on the real stack: exact numbers', function () {
     assert.equal(second.generatedAt, first.manifest.generatedAt);
     // Late data: an appended update of the same conversation makes the day stale.
     await insertCalls(ctx.clickhouse, database, table, [
-      { agentId: agent, conversationId: conversation, start: w.startEpoch + 60, duration: 300, updatedAt: w.startEpoch + 900 },
+      {
+        agentId: agent,
+        conversationId: conversation,
+        start: w.startEpoch + 60,
+        duration: 300,
+        updatedAt: w.startEpoch + 900,
+      },
     ]);
-    const stats = await (await import('../../activities/check-data')).readWindowStats(ctx.deps, { date, timezone: 'UTC', table });
-    const check = await findDelivery(ctx.deps, { date, prefix, timezone: 'UTC', statuses: ['Answered'], fingerprint: stats.fingerprint });
+    const stats = await (
+      await import('../../activities/check-data')
+    ).readWindowStats(ctx.deps, { date, timezone: 'UTC', table });
+    const check = await findDelivery(ctx.deps, {
+      date,
+      prefix,
+      timezone: 'UTC',
+      statuses: ['Answered'],
+      fingerprint: stats.fingerprint,
+    });
     assert.equal(check.state, 'stale');
     const third = await exportAndRead(testInput(date, table, prefix));
     assert.equal(third.result.status, 'exported');

@@ -42,7 +42,14 @@ describe('worker processes and the export command', function () {
     ensureBuilt();
     table = await createConversationsTable(ctx.clickhouse, database);
     prefix = randomId('test');
-    env = { ...ctx.env, CLICKHOUSE_TABLE: table, S3_PREFIX: prefix, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, DATA_WAIT_TIMEOUT: '2s', DATA_POLL_INTERVAL: '1s' };
+    env = {
+      ...ctx.env,
+      CLICKHOUSE_TABLE: table,
+      S3_PREFIX: prefix,
+      TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+      DATA_WAIT_TIMEOUT: '2s',
+      DATA_POLL_INTERVAL: '1s',
+    };
     client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
   });
 
@@ -137,7 +144,12 @@ describe('worker processes and the export command', function () {
     ['an impossible date', ['--date', '2024-02-30'], {}, /not a calendar date/],
     ['a malformed date', ['--date', '24-3-1'], {}, /YYYY-MM-DD/],
     ['a day in the future', ['--date', '2999-01-01'], {}, /in the future/],
-    ['an unknown time zone', ['--date', '2024-01-01'], { EXPORT_TIMEZONE: 'Mars/Olympus' }, /EXPORT_TIMEZONE: expected an IANA/],
+    [
+      'an unknown time zone',
+      ['--date', '2024-01-01'],
+      { EXPORT_TIMEZONE: 'Mars/Olympus' },
+      /EXPORT_TIMEZONE: expected an IANA/,
+    ],
     ['an unknown status', ['--date', '2024-01-01'], { INCLUDE_STATUSES: 'Answered,Dropped' }, /INCLUDE_STATUSES/],
     ['an unknown option', ['--date', '2024-01-01', '--fast'], {}, /unknown option/],
     ['a bad TARGET_DATE', [], { TARGET_DATE: '2023-02-29' }, /TARGET_DATE: .*not a calendar date/],

@@ -62,8 +62,14 @@ describe('configuration', () => {
     ]) {
       assert.ok(names.includes(name), `${name} missing from ${JSON.stringify(found)}`);
     }
-    assert.match(found.find((p) => p.startsWith('CLICKHOUSE_PORT'))!, /port number.*got 'http'/);
-    assert.match(found.find((p) => p.startsWith('EXPORT_TIMEZONE'))!, /IANA/);
+    assert.match(
+      found.find((p) => p.startsWith('CLICKHOUSE_PORT'))!,
+      /port number.*got 'http'/,
+    );
+    assert.match(
+      found.find((p) => p.startsWith('EXPORT_TIMEZONE'))!,
+      /IANA/,
+    );
   });
 
   it('never prints a secret value', () => {

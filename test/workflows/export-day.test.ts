@@ -51,10 +51,12 @@ const summary = {
 
 /** Activities that record each call and answer like the real ones would on a healthy day. */
 function healthyStubs(calls: string[]): Stubs {
-  const record = <T>(name: string, value: T) => async () => {
-    calls.push(name);
-    return value;
-  };
+  const record =
+    <T>(name: string, value: T) =>
+    async () => {
+      calls.push(name);
+      return value;
+    };
   return {
     checkData: record('checkData', stats(5)),
     findDelivery: record('findDelivery', { state: 'missing', detail: 'no manifest' }),
@@ -71,11 +73,27 @@ function healthyStubs(calls: string[]): Stubs {
       };
     },
     writeCsv: record('writeCsv', { stagingKey: 's', bytes: 10, sha256: 'aa', rows: 2 }),
-    uploadCsv: record('uploadCsv', { key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv', bytes: 10, sha256: 'aa' }),
-    verifyCsv: record('verifyCsv', { key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv', bytes: 10, sha256: 'aa', rows: 2 }),
+    uploadCsv: record('uploadCsv', {
+      key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
+      bytes: 10,
+      sha256: 'aa',
+    }),
+    verifyCsv: record('verifyCsv', {
+      key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
+      bytes: 10,
+      sha256: 'aa',
+      rows: 2,
+    }),
     writeManifest: async (m) => {
       calls.push('writeManifest');
-      return { ...m, manifestVersion: 1, csv: { bucket: 'b', ...m.csv }, generatedAt: 'now', workflow: { id: 'w', runId: 'r' }, productVersion: 't' };
+      return {
+        ...m,
+        manifestVersion: 1,
+        csv: { bucket: 'b', ...m.csv },
+        generatedAt: 'now',
+        workflow: { id: 'w', runId: 'r' },
+        productVersion: 't',
+      };
     },
   };
 }
@@ -90,7 +108,10 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: testServerPath() } },
     });
-    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
   });
 
   after(async () => {
@@ -99,7 +120,12 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
 
   async function run(stubs: Stubs, args: ExportDayInput) {
     const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: stubs });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: stubs,
+    });
     return worker.runUntil(
       env.client.workflow.execute(exportDay, { workflowId: `agent-metrics-${randomUUID()}`, taskQueue, args: [args] }),
     );
@@ -108,7 +134,15 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
   it('runs the steps in order: check, find delivery, compute, write, upload, verify, manifest', async () => {
     const calls: string[] = [];
     const result = await run(healthyStubs(calls), input());
-    assert.deepEqual(calls, ['checkData', 'findDelivery', 'computeMetrics', 'writeCsv', 'uploadCsv', 'verifyCsv', 'writeManifest']);
+    assert.deepEqual(calls, [
+      'checkData',
+      'findDelivery',
+      'computeMetrics',
+      'writeCsv',
+      'uploadCsv',
+      'verifyCsv',
+      'writeManifest',
+    ]);
     assert.equal(result.status, 'exported');
     assert.equal(result.agentRows, 2);
   });
@@ -155,7 +189,10 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     let attempts = 0;
     stubs.computeMetrics = async () => {
       attempts += 1;
-      throw ApplicationFailure.nonRetryable('ClickHouse table does not exist: Table db.nope doesn\'t exist.', 'ClickHouseQueryError');
+      throw ApplicationFailure.nonRetryable(
+        "ClickHouse table does not exist: Table db.nope doesn't exist.",
+        'ClickHouseQueryError',
+      );
     };
     await assert.rejects(run(stubs, input()), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);
