@@ -77,6 +77,13 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
     },
   );
   await withHeartbeat(written, () => ({ agentRows }));
+  ctx.log.info('computed', {
+    date: input.date,
+    agentRows,
+    includedCalls,
+    sourceRows: stats.sourceRows,
+    ms: Date.now() - started,
+  });
   return {
     metricsKey: key,
     agentRows,

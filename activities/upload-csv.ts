@@ -1,4 +1,5 @@
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { log } from '@temporalio/activity';
 import { VerificationError } from '../lib/errors';
 import type { WrittenCsv } from '../lib/export-types';
 import { csvKey, manifestKey } from '../lib/s3-keys';
@@ -44,5 +45,6 @@ export async function uploadCsv(
   if (head.ContentLength !== input.staged.bytes) {
     throw new VerificationError(`S3 holds ${head.ContentLength} bytes at ${key}, expected ${input.staged.bytes}`, key);
   }
+  log.info('uploaded CSV', { date: input.date, key, bytes: input.staged.bytes, sha256: input.staged.sha256 });
   return { key, bytes: input.staged.bytes, sha256: input.staged.sha256 };
 }

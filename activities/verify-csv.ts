@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { csvHeader } from '../lib/csv-format';
 import { VerificationError } from '../lib/errors';
 import type { ActivityDeps } from './deps';
@@ -40,5 +40,6 @@ export async function verifyCsv(
   if (lines - 1 !== input.rows) problems.push(`${lines - 1} data rows, expected ${input.rows}`);
   if (problems.length > 0)
     throw new VerificationError(`${input.key} does not verify: ${problems.join('; ')}`, input.key);
+  log.info('verified CSV', { key: input.key, bytes, rows: input.rows });
   return { key: input.key, bytes, sha256, rows: input.rows };
 }

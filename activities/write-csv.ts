@@ -40,5 +40,6 @@ export async function writeCsv(
     },
   );
   const result = await withHeartbeat(written, () => ({ rows }));
+  ctx.log.info('wrote CSV', { date: input.date, rows, bytes: result.bytes, key });
   return { stagingKey: key, bytes: result.bytes, sha256: result.sha256, rows };
 }

@@ -56,7 +56,7 @@ export async function spawnWorker(
 ): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'worker', 'main.js')], {
     cwd: REPO_ROOT,
-    env: { ...env, METRICS_ADDRESS: 'off', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { METRICS_ADDRESS: 'off', ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

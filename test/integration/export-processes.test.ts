@@ -90,6 +90,20 @@ describe('worker processes and the export command', function () {
     }
   });
 
+  it('serves Prometheus metrics at METRICS_ADDRESS and logs JSON lines', async () => {
+    const address = `127.0.0.1:${20_000 + Math.floor(Math.random() * 10_000)}`;
+    const worker = await spawnWorker({ ...env, METRICS_ADDRESS: address });
+    try {
+      const response = await fetch(`http://${address}/metrics`);
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /^temporal_/m);
+      const firstLine = JSON.parse(worker.output().split('\n')[0]!) as { msg?: string; level?: number };
+      assert.equal(typeof firstLine.level, 'number');
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('gives one run and one file when the same day is started twice at once', async () => {
     const date = randomPastDay();
     await insertCalls(ctx.clickhouse, database, table, dayRows(date, 5, 50));
