@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../lib/call-status';
 import type { AgentMetricsRow } from '../lib/csv-format';
-import type { ComputeResult } from '../lib/export-types';
+import type { ComputeResult, WindowStats } from '../lib/export-types';
 import { agentMetricsSql } from '../lib/metrics-sql';
 import { stagingKey } from '../lib/s3-keys';
 import { readWindowStats } from './check-data';
@@ -19,6 +19,11 @@ export interface ComputeInput {
   readonly statuses: readonly CallStatus[];
   /** Publish a header-only file without querying (ON_EMPTY=publish after the wait ran out). */
   readonly empty: boolean;
+  /**
+   * The window stats "check data" just read. The manifest records this fingerprint: should rows change between the
+   * check and the query, the day shows as stale afterwards and is exported again, never wrongly "up to date".
+   */
+  readonly stats?: WindowStats;
 }
 
 interface MetricsRow {
@@ -39,7 +44,7 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
   const ctx = Context.current();
   const run = currentRun();
   const signal = ctx.cancellationSignal;
-  const stats = await readWindowStats(deps, input, signal);
+  const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, signal);
   const key = stagingKey(input.prefix, input.date, run.runId, 'metrics.jsonl');
   let agentRows = 0;
   let includedCalls = 0;

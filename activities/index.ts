@@ -1,20 +1,27 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { CallStatus } from '../lib/call-status';
-import type { DeliveryCheck, WindowStats } from '../lib/export-types';
+import type { DayPlan } from '../lib/day-plan';
+import type { DeliveryCheck, ExportDayResult, PrecomputedDay, WindowStats } from '../lib/export-types';
+import { awaitExport } from './await-export';
 import { readWindowStats } from './check-data';
+import { computeBatch, type BatchInput } from './compute-batch';
 import { computeMetrics, type ComputeInput } from './compute-metrics';
 import type { ActivityDeps } from './deps';
 import { failFast } from './failures';
 import { findDelivery, type DeliveryQuery } from './find-delivery';
+import { planDays, type PlanQuery } from './plan-days';
+import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './plan-scheduled';
+import { removeStaged } from './remove-staged';
 import { uploadCsv } from './upload-csv';
 import { verifyCsv } from './verify-csv';
 import { writeCsv } from './write-csv';
 import { writeManifest, type ManifestInput } from './write-manifest';
-import { Context } from '@temporalio/activity';
 
 export type { ActivityDeps } from './deps';
 
 /** The activities of one day's export, bound to the worker's clients (see STYLE: dependency injection). */
-export function createActivities(deps: ActivityDeps) {
+export function createExportActivities(deps: ActivityDeps) {
   return {
     checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
       failFast(() => readWindowStats(deps, input, Context.current().cancellationSignal)),
@@ -27,5 +34,33 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type ExportActivities = ReturnType<typeof createActivities>;
+/** The Temporal client activities use to look at other workflows: the one given, else the worker's own. */
+function temporalOf(deps: ActivityDeps & { temporal?: Client }): Client {
+  return deps.temporal ?? Context.current().client;
+}
+
+/** The activities of the schedule and of backfills: planning many days at once, batch compute, attaching. */
+export function createBackfillActivities(deps: ActivityDeps & { temporal?: Client }) {
+  return {
+    planDays: (q: PlanQuery): Promise<DayPlan[]> =>
+      failFast(() => planDays(deps, temporalOf(deps), q, Context.current().cancellationSignal)),
+    planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
+      failFast(() => planScheduledRun(deps, temporalOf(deps), input)),
+    computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
+    awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
+      failFast(() => awaitExport(temporalOf(deps), input)),
+    removeStaged: (input: { keys: readonly string[] }): Promise<number> => failFast(() => removeStaged(deps, input)),
+  };
+}
+
+/**
+ * Every activity the worker hosts. `deps.temporal` is optional: without it, activities that look at other
+ * workflows use the worker's own client (`Context.current().client`).
+ */
+export function createActivities(deps: ActivityDeps & { temporal?: Client }) {
+  return { ...createExportActivities(deps), ...createBackfillActivities(deps) };
+}
+
+export type ExportActivities = ReturnType<typeof createExportActivities>;
+export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
 export type { CallStatus };

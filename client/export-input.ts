@@ -4,10 +4,6 @@ import { InvalidDayError, parseDay } from '../lib/day-window';
 import { UsageError } from '../lib/errors';
 import type { ExportDayInput } from '../lib/export-types';
 
-export function exportWorkflowId(date: string): string {
-  return `agent-metrics-${date}`;
-}
-
 /** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Future days are refused. */
 export function resolveExportDay(explicit: string | undefined, env: NodeJS.ProcessEnv, timezone: string): string {
   const today = DateTime.now().setZone(timezone).toISODate() ?? '';

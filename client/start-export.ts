@@ -7,7 +7,7 @@ import {
 import type { ExportDayInput } from '../lib/export-types';
 import { AGENT_METRICS_DATE } from '../lib/search-attributes';
 import type { exportDay } from '../workflows';
-import { exportWorkflowId } from './export-input';
+import { dayWorkflowId } from '../lib/day-plan';
 
 /**
  * Starts day D's export as workflow `agent-metrics-D`, or attaches to the run already going for D: two starts at
@@ -19,7 +19,7 @@ export async function startExportDay(
   input: ExportDayInput,
 ): Promise<WorkflowHandleWithStartDetails<typeof exportDay>> {
   return client.workflow.start<typeof exportDay>('exportDay', {
-    workflowId: exportWorkflowId(input.date),
+    workflowId: dayWorkflowId(input.date),
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -7,7 +7,11 @@ import { parseDuration } from './durations';
 /** Variables whose values are never echoed back in an error message. */
 const SECRETS = new Set(['CLICKHOUSE_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY']);
 
-const text = (what: string) => z.string({ error: `required (${what})` }).trim().min(1, `required (${what})`);
+const text = (what: string) =>
+  z
+    .string({ error: `required (${what})` })
+    .trim()
+    .min(1, `required (${what})`);
 const optionalText = z.string().trim().min(1).optional();
 const port = (fallback: number) =>
   z.coerce
@@ -17,7 +21,11 @@ const port = (fallback: number) =>
     .max(65535, 'expected a port number from 1 to 65535')
     .default(fallback);
 const positiveInt = (fallback: number, what = 'a whole number of 1 or more') =>
-  z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).min(1, `expected ${what}`).default(fallback);
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(1, `expected ${what}`)
+    .default(fallback);
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -44,7 +52,10 @@ export const statuses = z
   .default('Answered')
   .transform((value, ctx): CallStatus[] => {
     if (value.trim().toLowerCase() === 'all') return [...CALL_STATUSES];
-    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const canonical = names.map((n) => CALL_STATUSES.find((s) => s.toLowerCase() === n.toLowerCase()));
     if (names.length === 0 || canonical.some((c) => c === undefined)) {
       ctx.addIssue({ code: 'custom', message: `expected 'all' or a comma list of ${CALL_STATUSES.join(', ')}` });
@@ -82,7 +93,12 @@ const s3Schema = z
   .superRefine((v, ctx) => {
     if ((v.AWS_ACCESS_KEY_ID === undefined) !== (v.AWS_SECRET_ACCESS_KEY === undefined)) {
       const missing = v.AWS_ACCESS_KEY_ID === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (to use the AWS default credential chain)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message:
+          'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (to use the AWS default credential chain)',
+      });
     }
   });
 
@@ -105,7 +121,7 @@ const exportSchema = z.object({
     .string()
     .default('agent_metrics')
     .transform((p) => p.replace(/^\/+|\/+$/g, ''))
-    .refine((p) => /^[A-Za-z0-9!_.*'()\-/]*$/.test(p), 'expected a key prefix of letters, digits and !_.*\'()-/'),
+    .refine((p) => /^[A-Za-z0-9!_.*'()\-/]*$/.test(p), "expected a key prefix of letters, digits and !_.*'()-/"),
   EXPORT_TIMEZONE: timezone,
   INCLUDE_STATUSES: statuses,
   MIN_ROWS: positiveInt(1),
@@ -119,13 +135,19 @@ const workerSchema = z.object({
     .string()
     .default('127.0.0.1:9464')
     .refine((v) => v === 'off' || /^[^:\s]+:\d{1,5}$/.test(v), "expected host:port (such as 0.0.0.0:9464) or 'off'"),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
+    .default('info'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(8),
 });
 
 const scheduleSchema = z.object({
   SCHEDULE_ID: z.string().trim().min(1).default('agent-metrics-daily'),
-  SCHEDULE_TIMEZONE: timezone.optional(),
+  // No default here: unset means EXPORT_TIMEZONE (a defaulted schema would always answer UTC).
+  SCHEDULE_TIMEZONE: z
+    .string()
+    .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone name such as UTC or America/New_York')
+    .optional(),
   SCHEDULE_TIME: z
     .string()
     .default('02:00')
@@ -133,6 +155,24 @@ const scheduleSchema = z.object({
   SCHEDULE_CRON: optionalText,
   SCHEDULE_CATCHUP_WINDOW: duration('3d'),
   LOOKBACK_DAYS: z.coerce.number({ error: 'expected a whole number from 0 to 31' }).int().min(0).max(31).default(3),
+  BACKFILL_CONCURRENCY: z.coerce
+    .number({ error: 'expected a whole number from 1 to 32' })
+    .int('expected a whole number from 1 to 32')
+    .min(1, 'expected a whole number from 1 to 32')
+    .max(32, 'expected a whole number from 1 to 32')
+    .default(4),
+  BACKFILL_CHUNK_DAYS: z.coerce
+    .number({ error: 'expected a whole number of days from 1 to 92' })
+    .int('expected a whole number of days from 1 to 92')
+    .min(1, 'expected a whole number of days from 1 to 92')
+    .max(92, 'expected a whole number of days from 1 to 92')
+    .default(31),
+  BACKFILL_QUERY_THREADS: z.coerce
+    .number({ error: 'expected a whole number from 0 to 256 (0: the server decides)' })
+    .int('expected a whole number from 0 to 256 (0: the server decides)')
+    .min(0, 'expected a whole number from 0 to 256 (0: the server decides)')
+    .max(256, 'expected a whole number from 0 to 256 (0: the server decides)')
+    .default(0),
 });
 
 const SCHEMAS = {

@@ -14,7 +14,23 @@ export interface ExportDayInput {
   readonly force: boolean;
   /** Why this run happens ('scheduled', 'manual', 'backfill', 'stale'): recorded in the manifest. */
   readonly reason?: string;
+  /** Set by a backfill that computed the day in a batch query: the run skips check and compute (see PrecomputedDay). */
+  readonly precomputed?: PrecomputedDay;
 }
+
+/**
+ * A day a backfill computed together with other days in one ClickHouse query: its window stats and the staged
+ * metrics object. The day's run goes on from "write the CSV"; the backfill removes the staged object afterwards.
+ */
+export interface PrecomputedDay {
+  readonly stats: WindowStats;
+  readonly computed: ComputeResult;
+  /** What the backfill's plan found delivered a moment before; when set, the run does not look again. */
+  readonly delivery?: DeliveryCheck;
+}
+
+/** The settings of a day's export without the day: what a schedule or a backfill fixes once for all its days. */
+export type ExportTemplate = Omit<ExportDayInput, 'date' | 'force' | 'reason' | 'precomputed'>;
 
 export interface WindowStats {
   readonly date: string;

@@ -24,7 +24,7 @@ function inWindow(w: SourceWindow): string {
  * row of the day is inserted, deleted or updated. transcript and keywords are left out: they are large, and the
  * metrics never read them. UUIDs go through toString because 18.16 cannot hash a UUID.
  */
-const ROW_HASH =
+export const ROW_HASH =
   'cityHash64(toString(conversation_id), toString(customer_id), toString(agent_id), call_start, call_end, ' +
   'call_duration_sec, toString(call_status), sentiment_score, created_at, updated_at)';
 
@@ -35,7 +35,28 @@ FROM ${source(w)}
 WHERE ${inWindow(w)}`;
 }
 
-function statusList(statuses: readonly CallStatus[]): string {
+/** The row a duplicated conversation keeps: the greatest updated_at; ties broken by the other columns, so it is stable. */
+export const LATEST =
+  'argMax(tuple(agent_id, call_duration_sec, call_status), tuple(updated_at, call_duration_sec, call_status, agent_id))';
+
+/** The per-agent aggregates over included conversations; `duration`, `status_ok` and `included` come from below. */
+export const AGENT_AGGREGATES = `countIf(included) AS calls,
+    sumIf(toInt64(duration), included) AS total,
+    arraySort(groupArrayIf(duration, included)) AS arr,
+    count() AS conversations,
+    countIf(duration < 0) AS negative_duration,
+    countIf(duration >= 0 AND NOT status_ok) AS other_status`;
+
+/** The exact integer math on AGENT_AGGREGATES: mean and R7 p90 in hundredths of a second (see agentMetricsSql). */
+export const EXACT_METRICS = `calls,
+  intDiv(total * 200 + calls, greatest(calls, 1) * 2) AS avg_cents,
+  intDiv(9 * (calls - 1), 10) AS lo,
+  100 * arr[lo + 1] + 10 * ((9 * (calls - 1)) % 10) * (arr[least(lo + 2, calls)] - arr[lo + 1]) AS p90_cents,
+  conversations,
+  negative_duration,
+  other_status`;
+
+export function statusList(statuses: readonly CallStatus[]): string {
   if (statuses.length === 0 || !statuses.every(isCallStatus)) throw new RangeError('unknown call status');
   return statuses.map(quoteString).join(', ');
 }
@@ -53,27 +74,14 @@ export function agentMetricsSql(w: SourceWindow, statuses: readonly CallStatus[]
   const table = source(w);
   const where = inWindow(w);
   const duplicated = `SELECT conversation_id FROM ${table} WHERE ${where} GROUP BY conversation_id HAVING count() > 1`;
-  const latest =
-    'argMax(tuple(agent_id, call_duration_sec, call_status), tuple(updated_at, call_duration_sec, call_status, agent_id))';
   return `SELECT
   toString(agent) AS agent_id,
-  calls,
-  intDiv(total * 200 + calls, greatest(calls, 1) * 2) AS avg_cents,
-  intDiv(9 * (calls - 1), 10) AS lo,
-  100 * arr[lo + 1] + 10 * ((9 * (calls - 1)) % 10) * (arr[least(lo + 2, calls)] - arr[lo + 1]) AS p90_cents,
-  conversations,
-  negative_duration,
-  other_status
+  ${EXACT_METRICS}
 FROM
 (
   SELECT
     agent,
-    countIf(included) AS calls,
-    sumIf(toInt64(duration), included) AS total,
-    arraySort(groupArrayIf(duration, included)) AS arr,
-    count() AS conversations,
-    countIf(duration < 0) AS negative_duration,
-    countIf(duration >= 0 AND NOT status_ok) AS other_status
+    ${AGENT_AGGREGATES}
   FROM
   (
     SELECT agent, duration, status IN (${statusList(statuses)}) AS status_ok, status_ok AND duration >= 0 AS included
@@ -84,7 +92,7 @@ FROM
       WHERE ${where} AND conversation_id NOT IN (${duplicated})
       UNION ALL
       SELECT tupleElement(v, 1) AS agent, tupleElement(v, 2) AS duration, tupleElement(v, 3) AS status
-      FROM (SELECT ${latest} AS v FROM ${table} WHERE ${where} AND conversation_id IN (${duplicated}) GROUP BY conversation_id)
+      FROM (SELECT ${LATEST} AS v FROM ${table} WHERE ${where} AND conversation_id IN (${duplicated}) GROUP BY conversation_id)
     )
   )
   GROUP BY agent

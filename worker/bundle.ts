@@ -11,7 +11,7 @@ async function run(): Promise<void> {
     logger: new DefaultLogger('WARN'),
   });
   await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  process.stdout.write(
+  process.stderr.write(
     `workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes)\n`,
   );
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ExportActivities } from '../activities';
-import type { ExportDayInput, ExportDayResult, WindowStats } from '../lib/export-types';
+import type { DeliveryCheck, ExportDayInput, ExportDayResult, PrecomputedDay, WindowStats } from '../lib/export-types';
 import { summarizeManifest } from '../lib/manifest';
 
 // Quick look-ups and the S3 steps: retried with backoff until the service is back (at most about 2 hours).
@@ -34,11 +34,10 @@ async function waitForData(input: ExportDayInput, first: WindowStats): Promise<W
   return stats;
 }
 
-/**
- * One day's export (workflow id `agent-metrics-D`): check data, compute, write, upload, verify, manifest.
- * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3.
- */
-export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
+/** Check data (waiting durably for it) and find what is delivered: the first steps of a day computed alone. */
+async function checkAndFind(
+  input: ExportDayInput,
+): Promise<{ stats: WindowStats; empty: boolean; delivery: DeliveryCheck }> {
   const { date } = input;
   const first = await quick.checkData.executeWithOptions({ summary: `check data ${date}` }, [
     { date, timezone: input.timezone, table: input.table },
@@ -52,9 +51,37 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       'NoDataError',
     );
   }
-  const delivery = await quick.findDelivery.executeWithOptions({ summary: `find delivery ${date}` }, [
-    { date, prefix: input.prefix, timezone: input.timezone, statuses: input.statuses, fingerprint: stats.fingerprint },
+  return { stats, empty, delivery: await find(input, stats.fingerprint) };
+}
+
+function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck> {
+  const { date } = input;
+  return quick.findDelivery.executeWithOptions({ summary: `find delivery ${date}` }, [
+    { date, prefix: input.prefix, timezone: input.timezone, statuses: input.statuses, fingerprint },
   ]);
+}
+
+/** A backfill computed the day in a batch with enough rows: no check, no wait, no compute (SPEC §5 steps 3–5). */
+function usablePrecomputed(input: ExportDayInput): PrecomputedDay | undefined {
+  const p = input.precomputed;
+  return p && p.stats.date === input.date && p.stats.sourceRows >= input.minRows ? p : undefined;
+}
+
+/**
+ * One day's export (workflow id `agent-metrics-D`): check data, compute, write, upload, verify, manifest.
+ * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may hand over
+ * the day already computed (`input.precomputed`); the run then starts at "find delivery" and "write".
+ */
+export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
+  const { date } = input;
+  const precomputed = usablePrecomputed(input);
+  const { stats, empty, delivery } = precomputed
+    ? {
+        stats: precomputed.stats,
+        empty: false,
+        delivery: precomputed.delivery ?? (await find(input, precomputed.stats.fingerprint)),
+      }
+    : await checkAndFind(input);
   if (delivery.state === 'verified' && !input.force && delivery.manifest) {
     setCurrentDetails(`up to date: delivered ${delivery.manifest.generatedAt}`);
     return {
@@ -70,9 +97,19 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const computed = await long.computeMetrics.executeWithOptions({ summary: `compute ${date}` }, [
-    { date, timezone: input.timezone, table: input.table, prefix: input.prefix, statuses: input.statuses, empty },
-  ]);
+  const computed =
+    precomputed?.computed ??
+    (await long.computeMetrics.executeWithOptions({ summary: `compute ${date}` }, [
+      {
+        date,
+        timezone: input.timezone,
+        table: input.table,
+        prefix: input.prefix,
+        statuses: input.statuses,
+        empty,
+        stats,
+      },
+    ]));
   setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
   const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
     { date, prefix: input.prefix, metricsKey: computed.metricsKey },
@@ -110,7 +147,12 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
     },
   ]);
   setCurrentDetails(`exported ${manifest.agentRows} agents to s3://${manifest.csv.bucket}/${manifest.csv.key}`);
-  log.info('exported', { date, agents: manifest.agentRows, key: manifest.csv.key, workflowId: workflowInfo().workflowId });
+  log.info('exported', {
+    date,
+    agents: manifest.agentRows,
+    key: manifest.csv.key,
+    workflowId: workflowInfo().workflowId,
+  });
   return {
     date,
     status: 'exported',

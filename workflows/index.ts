@@ -1,1 +1,3 @@
 export { exportDay } from './export-day';
+export { backfillDays } from './backfill-days';
+export { scheduledExport } from './scheduled-export';

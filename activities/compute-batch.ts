@@ -1,0 +1,161 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { Context } from '@temporalio/activity';
+import { batchAgentMetricsSql } from '../lib/batch-sql';
+import type { CallStatus } from '../lib/call-status';
+import type { AgentMetricsRow } from '../lib/csv-format';
+import { daySlots, type DaySlots } from '../lib/day-slots';
+import type { PrecomputedDay, WindowStats } from '../lib/export-types';
+import { stagingKey } from '../lib/s3-keys';
+import { classifyClickHouseError } from '../lib/service-errors';
+import { readBatchStats, windowStats } from './batch-stats';
+import type { ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
+import { currentRun } from './run-info';
+import { streamToObject } from './s3-objects';
+
+export interface BatchInput {
+  /** Distinct and ascending; gaps are fine (days that need no export are left out). */
+  readonly days: readonly string[];
+  readonly timezone: string;
+  readonly table: string;
+  readonly prefix: string;
+  readonly statuses: readonly CallStatus[];
+  /**
+   * Row counts and fingerprints of the days, when the caller read them a moment before (a backfill's plan): saves
+   * a pass over the table. Without them the batch reads them first, as computeMetrics does for one day.
+   */
+  /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
+  readonly maxThreads?: number;
+  readonly known?: readonly { readonly date: string; readonly sourceRows: number; readonly fingerprint: string }[];
+}
+
+function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefined {
+  const byDate = new Map((input.known ?? []).map((k) => [k.date, k]));
+  if (!input.days.every((d) => byDate.has(d))) return undefined;
+  return input.days.map((d, i) =>
+    windowStats(d, slots.bounds[i]!, byDate.get(d)!.sourceRows, byDate.get(d)!.fingerprint),
+  );
+}
+
+interface BatchMetricsRow {
+  day: number | string;
+  agent_id: string;
+  calls: string;
+  avg_cents: string;
+  p90_cents: string;
+  conversations: string;
+  negative_duration: string;
+  other_status: string;
+}
+
+/** The rows of a streamed query one by one, with a look at the next row before taking it. */
+function peekable<T>(rows: AsyncIterator<T>) {
+  let head: IteratorResult<T> | undefined;
+  return {
+    async peek(): Promise<T | undefined> {
+      head ??= await rows.next();
+      return head.done ? undefined : head.value;
+    },
+    take(): void {
+      head = undefined;
+    },
+    async close(): Promise<void> {
+      await rows.return?.();
+    },
+  };
+}
+
+async function* queryStream<T>(
+  ch: ClickHouseClient,
+  query: string,
+  signal: AbortSignal,
+  maxThreads: number | undefined,
+): AsyncGenerator<T> {
+  try {
+    const rs = await ch.query({
+      query,
+      format: 'JSONEachRow',
+      abort_signal: signal,
+      ...(maxThreads ? { clickhouse_settings: { max_threads: maxThreads } } : {}),
+    });
+    for await (const rows of rs.stream<T>()) {
+      for (const row of rows) yield row.json<T>();
+    }
+  } catch (err) {
+    throw classifyClickHouseError(err);
+  }
+}
+
+/**
+ * Computes the metrics of several days with one ClickHouse query (instead of one query per day) and streams each
+ * day's per-agent rows to its own staging object, `<prefix>/_staging/<D>/<this run>/metrics.jsonl`: each day keeps
+ * its own file, verification and manifest in its own `exportDay` run. Returns, per day, what `computeMetrics`
+ * returns for it alone, plus its window stats.
+ */
+export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promise<PrecomputedDay[]> {
+  const signal = Context.current().cancellationSignal;
+  const run = currentRun();
+  const started = Date.now();
+  const progress = { day: '', agentRows: 0 };
+  const work = async (): Promise<PrecomputedDay[]> => {
+    const slots = daySlots(input.days, input.timezone);
+    const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, signal));
+    const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
+    const rows = peekable(queryStream<BatchMetricsRow>(deps.clickhouse, sql, signal, input.maxThreads));
+    const out: PrecomputedDay[] = [];
+    try {
+      for (const [index, dayStats] of stats.entries()) {
+        const key = stagingKey(input.prefix, dayStats.date, run.runId, 'metrics.jsonl');
+        const day = { agentRows: 0, includedCalls: 0, conversations: 0, negativeDuration: 0, otherStatus: 0 };
+        progress.day = dayStats.date;
+        await streamToObject(
+          deps.s3,
+          { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
+          async (write) => {
+            for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
+              rows.take();
+              day.conversations += Number(r.conversations);
+              day.negativeDuration += Number(r.negative_duration);
+              day.otherStatus += Number(r.other_status);
+              const calls = Number(r.calls);
+              if (calls === 0) continue;
+              day.agentRows += 1;
+              day.includedCalls += calls;
+              progress.agentRows += 1;
+              const row: AgentMetricsRow = {
+                agentId: r.agent_id,
+                calls,
+                avgCents: Number(r.avg_cents),
+                p90Cents: Number(r.p90_cents),
+              };
+              await write(JSON.stringify(row) + '\n');
+            }
+          },
+        );
+        out.push({
+          stats: dayStats,
+          computed: {
+            metricsKey: key,
+            agentRows: day.agentRows,
+            includedCalls: day.includedCalls,
+            sourceRows: dayStats.sourceRows,
+            fingerprint: dayStats.fingerprint,
+            leftOut: {
+              // Never below 0, should rows arrive between the caller's count and this query.
+              duplicateRows: Math.max(0, dayStats.sourceRows - day.conversations),
+              negativeDuration: day.negativeDuration,
+              otherStatus: day.otherStatus,
+            },
+            queryMs: Date.now() - started,
+          },
+        });
+      }
+      const extra = await rows.peek();
+      if (extra !== undefined) throw new Error(`batch query returned a row for day ${String(extra.day)} out of order`);
+    } finally {
+      await rows.close();
+    }
+    return out;
+  };
+  return withHeartbeat(work(), () => progress);
+}

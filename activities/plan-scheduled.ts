@@ -1,0 +1,33 @@
+import type { Client } from '@temporalio/client';
+import { addDays, daysBetween } from '../lib/day-window';
+import type { DayPlan } from '../lib/day-plan';
+import { scheduledDay } from '../lib/schedule-day';
+import type { ActivityDeps } from './deps';
+import { planDays, type StatusTemplate } from './plan-days';
+
+export interface ScheduledPlanInput {
+  /** The run's nominal time (ISO), from TemporalScheduledStartTime. */
+  readonly nominalTime: string;
+  readonly scheduleTimezone: string;
+  readonly lookbackDays: number;
+  readonly template: StatusTemplate;
+}
+
+export interface ScheduledPlan {
+  readonly day: string;
+  /** The LOOKBACK_DAYS days before `day`, each planned as `--only stale` would: stale days run again. */
+  readonly lookback: readonly DayPlan[];
+}
+
+/** The day a scheduled run exports and the re-check of the days before it (one batched query for all of them). */
+export async function planScheduledRun(
+  deps: ActivityDeps,
+  temporal: Client,
+  input: ScheduledPlanInput,
+): Promise<ScheduledPlan> {
+  const day = scheduledDay(new Date(input.nominalTime), input.scheduleTimezone);
+  if (input.lookbackDays === 0) return { day, lookback: [] };
+  const days = daysBetween(addDays(day, -input.lookbackDays), addDays(day, -1));
+  const lookback = await planDays(deps, temporal, { days, template: input.template, only: 'stale', force: false });
+  return { day, lookback };
+}

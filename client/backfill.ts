@@ -1,0 +1,114 @@
+import 'dotenv/config';
+import { Command } from 'commander';
+import { WorkflowFailedError } from '@temporalio/client';
+import { planDays } from '../activities/plan-days';
+import { countOutcomes, type BackfillInput } from '../lib/backfill-types';
+import { createClickHouse } from '../lib/clickhouse-client';
+import { loadConfig, type Config } from '../lib/config';
+import { createS3 } from '../lib/s3-client';
+import { workflowUiUrl } from '../lib/temporal-connection';
+import { describeError, runCli } from './cli';
+import { dayRange, exportTemplate, intOption, selectionOption } from './command-input';
+import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
+import { startBackfill, watchBackfill } from './start-backfill';
+import { connectTemporal } from './temporal-client';
+
+const program = new Command('backfill')
+  .description('Export every day of a date range as one durable Temporal workflow, and follow its progress')
+  .requiredOption('--from <YYYY-MM-DD>', 'first day of the range')
+  .requiredOption('--to <YYYY-MM-DD>', 'last day of the range (inclusive; not after today)')
+  .option('--concurrency <n>', 'days exported at once, 1 to 32 (default: BACKFILL_CONCURRENCY, 4)')
+  .option('--force', 're-export days that are delivered, verified and unchanged', false)
+  .option('--only <which>', 'missing | failed | stale | all (default all: every day not up to date)')
+  .option('--dry-run', 'print which days would run and why; start nothing', false)
+  .allowExcessArguments(false);
+
+interface Options {
+  from: string;
+  to: string;
+  concurrency?: string;
+  force: boolean;
+  only?: string;
+  dryRun: boolean;
+}
+
+type BackfillConfig = Config<'temporal' | 'export' | 'schedule'>;
+
+async function dryRun(config: BackfillConfig, input: BackfillInput, days: string[]): Promise<number> {
+  const more = loadConfig(['clickhouse', 's3']);
+  const clickhouse = createClickHouse(more.clickhouse);
+  const s3 = createS3(more.s3);
+  const temporal = await connectTemporal(config.temporal);
+  try {
+    const deps = { clickhouse, s3, bucket: more.s3.S3_BUCKET_NAME, database: more.clickhouse.CLICKHOUSE_DATABASE };
+    const plans = await planDays(deps, temporal, {
+      days,
+      template: input.template,
+      only: input.only,
+      force: input.force,
+    });
+    process.stdout.write(
+      `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}); nothing started:\n\n`,
+    );
+    process.stdout.write(renderPlan(plans));
+    return 0;
+  } finally {
+    await temporal.connection.close();
+    await clickhouse.close();
+    s3.destroy();
+  }
+}
+
+async function run(): Promise<number> {
+  const opts = program.opts<Options>();
+  const config = loadConfig(['temporal', 'export', 'schedule']);
+  const range = dayRange(opts, config.export.EXPORT_TIMEZONE);
+  const input: BackfillInput = {
+    from: range.from,
+    to: range.to,
+    concurrency: intOption('--concurrency', opts.concurrency, config.schedule.BACKFILL_CONCURRENCY, 1, 32),
+    force: opts.force,
+    only: selectionOption(opts.only),
+    template: exportTemplate(config.export),
+    chunkDays: config.schedule.BACKFILL_CHUNK_DAYS,
+    queryThreads: config.schedule.BACKFILL_QUERY_THREADS,
+  };
+  if (opts.dryRun) return dryRun(config, input, range.days);
+
+  const client = await connectTemporal(config.temporal);
+  const { handle, attached, startedAt } = await startBackfill(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
+  const ui = workflowUiUrl(config.temporal, handle.workflowId);
+  const again = `npm run backfill -- --from ${input.from} --to ${input.to}`;
+  process.stdout.write(
+    attached
+      ? `Attached to backfill ${handle.workflowId}, running since ${startedAt?.toISOString()} (its own options apply)\n`
+      : `Started backfill ${handle.workflowId}\n`,
+  );
+  process.stdout.write(`  Web UI: ${ui}\n  Ctrl-C detaches; the backfill goes on. Re-attach with: ${again}\n\n`);
+  const view = process.stdout.isTTY ? barView(process.stdout) : lineView(process.stdout);
+  process.once('SIGINT', () => {
+    view.stop();
+    process.stdout.write(`\nDetached. The backfill goes on in Temporal. Re-attach with: ${again}\n`);
+    process.exit(130);
+  });
+  try {
+    const final = await watchBackfill(handle, (p) => view.update(p));
+    view.stop();
+    const c = countOutcomes(final.outcomes);
+    process.stdout.write(`\n${renderOutcomes(final.outcomes)}\n`);
+    process.stdout.write(
+      `${final.total} days: ${c.verified} exported and verified, ${c.upToDate} up to date, ${c.failed} failed, ` +
+        `${c.notSelected} not selected by --only ${final.only}; ${c.rows.toLocaleString('en-US')} source rows exported\n`,
+    );
+    return c.failed === 0 && final.outcomes.length === final.total ? 0 : 1;
+  } catch (err) {
+    view.stop();
+    const reason = err instanceof WorkflowFailedError ? describeError(err.cause) : describeError(err);
+    process.stderr.write(`backfill ${handle.workflowId} did not finish: ${reason}\n  Web UI: ${ui}\n`);
+    return 1;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+runCli(program, run);

@@ -1,0 +1,202 @@
+import 'dotenv/config';
+import { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { loadConfig } from '../lib/config';
+import { nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../lib/schedule-day';
+import { workflowUiUrl } from '../lib/temporal-connection';
+import { runCli } from './cli';
+import { dayRange } from './command-input';
+import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
+import { renderTable } from './table';
+import { connectTemporal } from './temporal-client';
+import { UsageError } from '../lib/errors';
+
+type Action = (client: Client, config: ScheduleConfig) => Promise<number>;
+let chosen: { name: string; action: Action } | undefined;
+const choose = (name: string, action: Action) => () => {
+  chosen = { name, action };
+};
+
+const program = new Command('schedule')
+  .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-daily)')
+  .allowExcessArguments(false);
+
+function local(date: Date, tz: string): string {
+  return DateTime.fromJSDate(date, { zone: tz }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+}
+
+/** Calendar ranges as text: [{start: 2, end: 2}] -> '2', [{start: 0, end: 6, step: 2}] -> '0-6/2'. */
+function ranges(rs: readonly { start: number; end?: number; step?: number }[]): string {
+  return rs
+    .map((r) =>
+      r.end === undefined || r.end === r.start
+        ? `${r.start}`
+        : `${r.start}-${r.end}${r.step && r.step !== 1 ? `/${r.step}` : ''}`,
+    )
+    .join(',');
+}
+
+const create: Action = async (client, config) => {
+  const what = await createOrUpdateSchedule(client, config);
+  const s = config.schedule;
+  const when = s.SCHEDULE_CRON ? `cron '${s.SCHEDULE_CRON}'` : `daily at ${s.SCHEDULE_TIME}`;
+  process.stdout.write(
+    `Schedule ${s.SCHEDULE_ID} ${what}: ${when} ${scheduleTimezone(config)}, overlap BUFFER_ALL, catch-up window ` +
+      `${Math.round(s.SCHEDULE_CATCHUP_WINDOW / 3_600_000)}h, lookback ${s.LOOKBACK_DAYS} days, task queue ${config.temporal.TEMPORAL_TASK_QUEUE}\n`,
+  );
+  return describe(client, config);
+};
+
+async function runStatus(client: Client, workflowId: string): Promise<string> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name.toLowerCase();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'gone';
+    throw err;
+  }
+}
+
+const describe: Action = async (client, config) => {
+  const d = await client.schedule.getHandle(config.schedule.SCHEDULE_ID).describe();
+  const tz = d.spec.timezone ?? 'UTC';
+  const spec = (d.spec.calendars ?? [])
+    .map((c) => c.comment ?? `hour ${ranges(c.hour)} minute ${ranges(c.minute)}`)
+    .join(', ');
+  const out = process.stdout;
+  out.write(
+    `Schedule ${d.scheduleId}: ${d.state.paused ? 'PAUSED' : 'active'}${d.state.note ? ` (note: ${d.state.note})` : ''}\n`,
+  );
+  out.write(`  spec: ${spec} in ${tz}\n`);
+  out.write(
+    `  action: workflow ${d.action.workflowType} on task queue ${d.action.taskQueue}; each run exports the day before its scheduled local date\n`,
+  );
+  out.write(
+    `  overlap: ${d.policies.overlap}; catch-up window: ${Math.round(d.policies.catchupWindow / 3_600_000)}h; ` +
+      `actions taken: ${d.info.numActionsTaken}, skipped (overlap): ${d.info.numActionsSkippedOverlap}, ` +
+      `missed (catch-up window): ${d.info.numActionsMissedCatchupWindow}\n\n`,
+  );
+  out.write('Next runs:\n');
+  out.write(
+    renderTable(
+      ['scheduled', 'exports'],
+      d.info.nextActionTimes.slice(0, 5).map((t) => [local(t, tz), scheduledDay(t, tz)]),
+    ),
+  );
+  out.write('\nRecent runs:\n');
+  const recent = await Promise.all(
+    d.info.recentActions.map(async (a) => {
+      const id = a.action.workflow.workflowId;
+      const nominal = nominalTimeFromWorkflowId(id) ?? a.scheduledAt;
+      return [local(nominal, tz), local(a.takenAt, tz), scheduledDay(nominal, tz), await runStatus(client, id), id];
+    }),
+  );
+  out.write(renderTable(['scheduled', 'taken', 'exported', 'status', 'workflow'], recent.reverse()));
+  if (recent.length > 0) out.write(`(open a run: ${workflowUiUrl(config.temporal, recent[0]![4]!)})\n`);
+  return 0;
+};
+
+const pause: Action = async (client, config) => {
+  const note = program.commands.find((c) => c.name() === 'pause')?.opts<{ note?: string }>().note;
+  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).pause(note ?? 'paused with npm run schedule -- pause');
+  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} paused\n`);
+  return 0;
+};
+
+const unpause: Action = async (client, config) => {
+  const note = program.commands.find((c) => c.name() === 'unpause')?.opts<{ note?: string }>().note;
+  await client.schedule
+    .getHandle(config.schedule.SCHEDULE_ID)
+    .unpause(note ?? 'unpaused with npm run schedule -- unpause');
+  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} unpaused\n`);
+  return 0;
+};
+
+const trigger: Action = async (client, config) => {
+  const tz = scheduleTimezone(config);
+  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).trigger(TRIGGER_OVERLAP);
+  process.stdout.write(
+    `Triggered ${config.schedule.SCHEDULE_ID} now: the run exports ${scheduledDay(new Date(), tz)}\n`,
+  );
+  return 0;
+};
+
+const remove: Action = async (client, config) => {
+  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).delete();
+  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} deleted (runs already started go on)\n`);
+  return 0;
+};
+
+const backfill: Action = async (client, config) => {
+  const opts = program.commands.find((c) => c.name() === 'backfill')?.opts<{ from: string; to: string }>() ?? {
+    from: '',
+    to: '',
+  };
+  const tz = scheduleTimezone(config);
+  const range = dayRange(opts, tz);
+  const { start, end } = nominalRangeForDays(range.from, range.to, tz);
+  if (end.getTime() > Date.now()) {
+    throw new UsageError(
+      `--to ${range.to}: the scheduled run that exports it is not due yet (it runs on the next day)`,
+    );
+  }
+  await client.schedule
+    .getHandle(config.schedule.SCHEDULE_ID)
+    .backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]);
+  process.stdout.write(
+    `Schedule backfill of ${config.schedule.SCHEDULE_ID}: the runs scheduled from ${local(start, tz)} to ${local(end, tz)} ` +
+      `start one after another and export ${range.from} … ${range.to}\n`,
+  );
+  return 0;
+};
+
+program
+  .command('create')
+  .description('create the schedule, or update it to the current settings')
+  .action(choose('create', create));
+program
+  .command('describe')
+  .description('settings, next runs and recent runs with the day each exported')
+  .action(choose('describe', describe));
+program
+  .command('pause')
+  .option('--note <text>', 'why')
+  .description('pause the schedule')
+  .action(choose('pause', pause));
+program
+  .command('unpause')
+  .option('--note <text>', 'why')
+  .description('resume the schedule')
+  .action(choose('unpause', unpause));
+program
+  .command('trigger')
+  .description("run now: exports the day before today's date")
+  .action(choose('trigger', trigger));
+program.command('delete').description('delete the schedule').action(choose('delete', remove));
+program
+  .command('backfill')
+  .description('replay the schedule for days D1…D2 (runs at their scheduled times, one after another)')
+  .requiredOption('--from <YYYY-MM-DD>', 'first day to export')
+  .requiredOption('--to <YYYY-MM-DD>', 'last day to export')
+  .action(choose('backfill', backfill));
+
+async function run(): Promise<number> {
+  if (!chosen) throw new UsageError('name a subcommand: create, describe, pause, unpause, trigger, delete or backfill');
+  const config = loadConfig(['temporal', 'export', 'schedule']);
+  const client = await connectTemporal(config.temporal);
+  try {
+    return await chosen.action(client, config);
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) {
+      process.stderr.write(
+        `error: schedule ${config.schedule.SCHEDULE_ID} does not exist (npm run schedule -- create)\n`,
+      );
+      return 1;
+    }
+    throw err;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+runCli(program, run);

@@ -1,0 +1,69 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithStartDetails,
+} from '@temporalio/client';
+import { backfillWorkflowId, PROGRESS_QUERY, type BackfillInput, type BackfillProgress } from '../lib/backfill-types';
+import type { backfillDays } from '../workflows';
+
+export type BackfillHandle = WorkflowHandle<typeof backfillDays>;
+
+/**
+ * Starts the backfill of input.from…input.to, or attaches to the one already running for that range (same workflow
+ * id, conflict policy USE_EXISTING): running the same command twice gives one backfill. `attached` tells which.
+ */
+export async function startBackfill(
+  client: Client,
+  taskQueue: string,
+  input: BackfillInput,
+): Promise<{ handle: WorkflowHandleWithStartDetails<typeof backfillDays>; attached: boolean; startedAt?: Date }> {
+  const workflowId = backfillWorkflowId(input.from, input.to);
+  const running = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then((d) => (d.status.name === 'RUNNING' ? d : undefined))
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+  const handle = await client.workflow.start<typeof backfillDays>('backfillDays', {
+    workflowId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `backfill ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''})`,
+  });
+  return { handle, attached: running !== undefined, ...(running ? { startedAt: running.startTime } : {}) };
+}
+
+/**
+ * Follows a backfill until it ends: polls its `progress` query every `pollMs` (following continue-as-new, since
+ * the handle has no run id) and hands each answer to `onProgress`. Resolves with the final progress.
+ */
+export async function watchBackfill(
+  handle: BackfillHandle,
+  onProgress: (p: BackfillProgress) => void,
+  pollMs = 1_000,
+): Promise<BackfillProgress> {
+  let finished = false;
+  const result = handle.result().finally(() => {
+    finished = true;
+  });
+  result.catch(() => undefined);
+  while (!finished) {
+    try {
+      onProgress(await handle.query<BackfillProgress>(PROGRESS_QUERY));
+    } catch {
+      // Between two runs (continue-as-new) or before the first workflow task: ask again shortly.
+    }
+    await Promise.race([delay(pollMs), result.catch(() => undefined)]);
+  }
+  const final = await result;
+  onProgress(final);
+  return final;
+}

@@ -1,0 +1,89 @@
+import type { DeliveryCheck, ManifestSummary } from './export-types';
+
+/** A day as `status` shows it and as a backfill plans it (SPEC §6). */
+export type DayState = 'verified' | 'stale' | 'missing' | 'failed' | 'running';
+
+/** Which days a backfill takes: `all` is every day that is not verified (and verified ones too with --force). */
+export const BACKFILL_SELECTIONS = ['missing', 'failed', 'stale', 'all'] as const;
+export type BackfillSelection = (typeof BACKFILL_SELECTIONS)[number];
+
+/** The latest run of a day's workflow `agent-metrics-D`, as Temporal describes it. */
+export interface LastRun {
+  readonly status: string;
+  readonly runId: string;
+  readonly startTime: string;
+  readonly closeTime?: string;
+}
+
+/** What is known of one day: its source rows now, its delivery and its latest run. */
+export interface DayStatus {
+  readonly date: string;
+  readonly state: DayState;
+  readonly detail: string;
+  readonly sourceRows: number;
+  readonly fingerprint: string;
+  readonly manifest?: ManifestSummary;
+  readonly lastRun?: LastRun;
+}
+
+/** A day of a backfill's plan: run it, attach to the run already going, or skip it, and why. */
+export interface DayPlan extends DayStatus {
+  readonly action: 'run' | 'skip' | 'attach';
+  readonly why: string;
+}
+
+/** The workflow id of day D's export, whoever starts it: the schedule, a person, a backfill (SPEC §5). */
+export function dayWorkflowId(date: string): string {
+  return `agent-metrics-${date}`;
+}
+
+const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
+
+/**
+ * A day's state from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
+ * does not verify or a latest run that ended without success is 'failed'; then stale; else missing.
+ */
+export function dayState(delivery: DeliveryCheck, lastRun?: LastRun): { state: DayState; detail: string } {
+  if (lastRun?.status === 'RUNNING')
+    return { state: 'running', detail: `run ${lastRun.runId} started ${lastRun.startTime}` };
+  if (delivery.state === 'verified') return { state: 'verified', detail: delivery.detail };
+  if (delivery.state === 'broken') return { state: 'failed', detail: `delivery does not verify: ${delivery.detail}` };
+  if (lastRun && UNSUCCESSFUL.has(lastRun.status)) {
+    const when = lastRun.closeTime ? ` at ${lastRun.closeTime}` : '';
+    return { state: 'failed', detail: `last run ${lastRun.status.toLowerCase().replace('_', ' ')}${when}` };
+  }
+  if (delivery.state === 'stale') return { state: 'stale', detail: delivery.detail };
+  return {
+    state: 'missing',
+    detail: lastRun ? `no manifest (last run ${lastRun.status.toLowerCase()})` : 'never exported',
+  };
+}
+
+/** The backfill's decision for one day. */
+export function planDay(
+  day: DayStatus,
+  options: { only: BackfillSelection; force: boolean; minRows: number },
+): Pick<DayPlan, 'action' | 'why'> {
+  const { only, force } = options;
+  if (only !== 'all' && day.state !== only)
+    return { action: 'skip', why: `${day.state}: not selected by --only ${only}` };
+  switch (day.state) {
+    case 'running':
+      return { action: 'attach', why: `already running: ${day.detail}; the backfill waits for that run` };
+    case 'verified':
+      return force
+        ? { action: 'run', why: 'verified, re-exported because of --force' }
+        : { action: 'skip', why: `up to date (delivered ${day.manifest?.generatedAt ?? '?'}, source unchanged)` };
+    case 'stale':
+      return { action: 'run', why: `stale: ${day.detail}` };
+    case 'failed':
+      return { action: 'run', why: `failed: ${day.detail}` };
+    case 'missing':
+      return day.sourceRows < options.minRows
+        ? {
+            action: 'run',
+            why: `missing, and the source holds ${day.sourceRows} rows (MIN_ROWS ${options.minRows}): the run waits for data, then ON_EMPTY applies`,
+          }
+        : { action: 'run', why: `missing: ${day.detail}` };
+  }
+}

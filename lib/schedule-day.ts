@@ -1,0 +1,31 @@
+import { DateTime } from 'luxon';
+import { addDays, localDate, parseDay } from './day-window';
+
+/**
+ * The day a scheduled run exports: the day before the local date of its *nominal* (scheduled) time in the
+ * schedule's time zone. A catch-up run, a schedule backfill and a trigger all carry their own nominal time
+ * (TemporalScheduledStartTime), so each exports its own day, not "yesterday" at the moment it happens to run.
+ */
+export function scheduledDay(nominal: Date, scheduleTimezone: string): string {
+  return addDays(localDate(nominal, scheduleTimezone), -1);
+}
+
+const NOMINAL_SUFFIX = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
+
+/** The nominal time the server appends to a scheduled run's workflow id (`<prefix>-2024-03-11T02:00:00Z`). */
+export function nominalTimeFromWorkflowId(workflowId: string): Date | undefined {
+  const match = NOMINAL_SUFFIX.exec(workflowId);
+  if (!match?.[1]) return undefined;
+  const date = new Date(match[1]);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * The instants whose scheduled runs export the days `from`…`to`: every action time whose local date lies in
+ * [from + 1, to + 1], as [start, end] for a schedule backfill (both inclusive).
+ */
+export function nominalRangeForDays(from: string, to: string, scheduleTimezone: string): { start: Date; end: Date } {
+  const first = DateTime.fromISO(addDays(parseDay(from), 1), { zone: scheduleTimezone }).startOf('day');
+  const afterLast = DateTime.fromISO(addDays(parseDay(to), 2), { zone: scheduleTimezone }).startOf('day');
+  return { start: first.toJSDate(), end: new Date(afterLast.toMillis() - 1_000) };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# npm run bench: performance figures on the local stack (medians; tables are generated once and kept).
+#   1. one day of 10M calls over 2,000 agents and one of 2M calls over 50,000 agents: the export through Temporal
+#      against a bare Node process doing the same query, CSV and upload; the query alone; the worker's peak RSS;
+#   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another.
+# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+fi
+bash scripts/stack.sh is-up >/dev/null 2>&1 || bash scripts/stack.sh up
+npm run -s build
+set -a
+# shellcheck source=/dev/null
+. .stack/stack.env
+set +a
+
+case "${BENCH_ONLY:-all}" in
+  export) node dist/bench/export.js ;;
+  backfill) BENCH_SPAWN_WORKER=1 node dist/bench/backfill.js ;;
+  all)
+    node dist/bench/export.js
+    BENCH_SPAWN_WORKER=1 node dist/bench/backfill.js
+    ;;
+  *) echo "BENCH_ONLY must be export or backfill" >&2; exit 2 ;;
+esac

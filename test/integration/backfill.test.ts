@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import Papa from 'papaparse';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { startBackfill, watchBackfill } from '../../client/start-backfill';
+import { startExportDay } from '../../client/start-export';
+import { backfillWorkflowId, type BackfillInput, type BackfillProgress } from '../../lib/backfill-types';
+import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
+import type { ExportTemplate, PrecomputedDay } from '../../lib/export-types';
+import { parseManifest } from '../../lib/manifest';
+import { csvKey, manifestKey } from '../../lib/s3-keys';
+import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
+import {
+  createConversationsTable,
+  dropTable,
+  insertCalls,
+  randomId,
+  readObject,
+  stackContext,
+  startWorker,
+  testInput,
+  type CallRow,
+} from '../helpers/export-fixture';
+import { referenceCsvRows } from '../helpers/reference-metrics';
+import { installQuietRuntime } from '../helpers/runtime';
+
+/** A random run of past days, 2018–2023, so parallel suites on the shared server never share a day's workflow id. */
+function randomPastRange(days: number): string[] {
+  const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
+  return daysBetween(start, addDays(start, days - 1));
+}
+
+/** Calls of one day in `tz`: a few agents, a duplicate, an update, a negative duration and other statuses. */
+function dayRows(date: string, tz: string, seed: number, spill = false): CallRow[] {
+  const w = dayWindow(date, tz);
+  const agents = [randomUUID(), randomUUID(), randomUUID()];
+  const rows: CallRow[] = [];
+  for (let i = 0; i < 40; i += 1) {
+    rows.push({
+      agentId: agents[i % 3]!,
+      start: w.startEpoch + ((i * 7_919 + seed * 104_729) % (w.endEpoch - w.startEpoch)),
+      duration: (i * 37 + seed * 11) % 900,
+      status: i % 9 === 0 ? 'Missed' : 'Answered',
+    });
+  }
+  const dup = {
+    agentId: agents[0]!,
+    conversationId: randomUUID(),
+    start: w.startEpoch + 10,
+    duration: 77,
+    updatedAt: w.startEpoch + 99,
+  };
+  const moved = randomUUID();
+  rows.push(dup, dup);
+  rows.push({
+    agentId: agents[1]!,
+    conversationId: moved,
+    start: w.startEpoch + 20,
+    duration: 5,
+    updatedAt: w.startEpoch + 30,
+  });
+  rows.push({
+    agentId: agents[1]!,
+    conversationId: moved,
+    start: w.startEpoch + 20,
+    duration: 500,
+    updatedAt: w.startEpoch + 40,
+  });
+  rows.push({ agentId: agents[2]!, start: w.startEpoch + 50, duration: -3 });
+  if (!spill) return rows;
+  // The same conversation on the last second of the day and the first of the next: one row in each day.
+  const across = randomUUID();
+  rows.push({
+    agentId: agents[2]!,
+    conversationId: across,
+    start: w.endEpoch - 1,
+    duration: 60,
+    updatedAt: w.endEpoch + 5,
+  });
+  rows.push({
+    agentId: agents[2]!,
+    conversationId: across,
+    start: w.endEpoch,
+    duration: 61,
+    updatedAt: w.endEpoch + 9,
+  });
+  return rows;
+}
+
+describe('backfill on the real stack', function () {
+  this.timeout(300_000);
+  const ctx = stackContext();
+  const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
+  const acts = createActivities(ctx.deps);
+  const quiet = new DefaultLogger('WARN');
+  let bundle: WorkflowBundleWithSourceMap;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let client: Client;
+  let table: string;
+  let prefix: string;
+
+  const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate => {
+    const {
+      table: tb,
+      prefix: px,
+      timezone,
+      statuses,
+      minRows,
+      onEmpty,
+      pollIntervalMs,
+      waitTimeoutMs,
+    } = testInput('2000-01-01', table, prefix);
+    return { table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
+  };
+  const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
+    from,
+    to,
+    concurrency: 2,
+    force: false,
+    only: 'all',
+    template: template(),
+    chunkDays: 31,
+    ...overrides,
+  });
+  const cliEnv = (extra: Record<string, string> = {}) => ({
+    ...ctx.env,
+    CLICKHOUSE_TABLE: table,
+    S3_PREFIX: prefix,
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    EXPORT_TIMEZONE: 'UTC',
+    DATA_POLL_INTERVAL: '1s',
+    DATA_WAIT_TIMEOUT: '3s',
+    ...extra,
+  });
+  const csvRows = async (date: string) =>
+    Papa.parse<string[]>(await readObject(ctx.s3, ctx.deps.bucket, csvKey(prefix, date)), {
+      skipEmptyLines: true,
+    }).data.slice(1);
+  const manifest = async (date: string) =>
+    parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(prefix, date)));
+
+  before(async () => {
+    installQuietRuntime();
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
+    worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      ctx.deps,
+    );
+    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+  });
+
+  beforeEach(async () => {
+    table = await createConversationsTable(ctx.clickhouse, database);
+    prefix = randomId('test');
+  });
+
+  afterEach(async () => {
+    await dropTable(ctx.clickhouse, database, table);
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+    await ctx.clickhouse.close();
+  });
+
+  it('computes a batch of days exactly as each day computed alone: fingerprints, counts and files', async () => {
+    const tz = 'America/New_York';
+    const days = ['2024-03-09', '2024-03-10', '2024-03-11', '2024-03-13', '2024-11-03'];
+    const rows = [...days, '2024-03-12'].flatMap((d, i) => dayRows(d, tz, i + 1, true));
+    await insertCalls(ctx.clickhouse, database, table, rows);
+    const env = new MockActivityEnvironment(
+      { workflowExecution: { workflowId: 'batch', runId: randomUUID() } },
+      { logger: quiet },
+    );
+    const base = { timezone: tz, table, prefix, statuses: ['Answered' as const] };
+    const batch = (await env.run(acts.computeBatch, { ...base, days })) as PrecomputedDay[];
+    assert.deepEqual(
+      batch.map((b) => b.stats.date),
+      days,
+    );
+    for (const b of batch) {
+      const alone = new MockActivityEnvironment(
+        { workflowExecution: { workflowId: 'alone', runId: randomUUID() } },
+        { logger: quiet },
+      );
+      const stats = await alone.run(acts.checkData, { date: b.stats.date, timezone: tz, table });
+      assert.deepEqual(b.stats, stats, `${b.stats.date}: window stats`);
+      const single = (await alone.run(acts.computeMetrics, {
+        ...base,
+        date: b.stats.date,
+        empty: false,
+      })) as PrecomputedDay['computed'];
+      const counts = (c: PrecomputedDay['computed']) => ({ ...c, metricsKey: '', queryMs: 0 });
+      const [k1, k2] = [b.computed.metricsKey, single.metricsKey];
+      const fromBatch = counts(b.computed);
+      assert.deepEqual(fromBatch, counts(single), `${b.stats.date}: counts`);
+      const [a, c] = await Promise.all([
+        readObject(ctx.s3, ctx.deps.bucket, k1),
+        readObject(ctx.s3, ctx.deps.bucket, k2),
+      ]);
+      assert.equal(a, c, `${b.stats.date}: staged metrics`);
+      assert.ok(fromBatch.agentRows > 0 && fromBatch.leftOut.duplicateRows === 2);
+    }
+  });
+
+  it('backfills a range: each day verified on its own, up-to-date days skipped, a day without data isolated', async () => {
+    const days = randomPastRange(5);
+    const [d1, d2, d3, d4, d5] = days as [string, string, string, string, string];
+    const rows = [d1, d2, d3, d5].flatMap((d, i) => dayRows(d, 'UTC', i + 1));
+    await insertCalls(ctx.clickhouse, database, table, rows);
+    await (await startExportDay(client, worker.taskQueue, testInput(d2, table, prefix))).result();
+    const before = await manifest(d2);
+
+    const { handle } = await startBackfill(client, worker.taskQueue, backfillInput(d1, d5, { chunkDays: 1 }));
+    const seen: BackfillProgress[] = [];
+    const final = await watchBackfill(handle, (p) => seen.push(p), 200);
+
+    const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
+    assert.equal(final.outcomes.length, 5);
+    assert.deepEqual(
+      [d1, d2, d3, d4, d5].map((d) => result[d]?.result),
+      ['verified', 'up-to-date', 'verified', 'failed', 'verified'],
+    );
+    assert.match(result[d4]!.detail, /no data for/);
+    for (const d of [d1, d3, d5]) {
+      const w = dayWindow(d, 'UTC');
+      assert.deepEqual(
+        await csvRows(d),
+        referenceCsvRows(rows, { start: w.startEpoch, end: w.endEpoch }, ['Answered'], d),
+        d,
+      );
+      const m = await manifest(d);
+      assert.equal(m.reason, 'backfill: missing');
+      assert.equal(m.workflow.id, `agent-metrics-${d}`);
+    }
+    assert.equal((await manifest(d2)).generatedAt, before.generatedAt, 'the verified day was not exported again');
+    assert.ok(
+      seen.some((p) => !p.done && p.outcomes.length < 5),
+      'progress was visible while it ran',
+    );
+    // One day a chunk, three chunks a run: the workflow continued as new once and carried the outcomes along.
+    const first = await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    assert.equal(first.status.name, 'CONTINUED_AS_NEW');
+    const staging = await ctx.s3.send(
+      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${prefix}/_staging/` }),
+    );
+    assert.equal(staging.KeyCount ?? 0, 0, 'no staged objects left behind');
+
+    const forced = await watchBackfill(
+      (await startBackfill(client, worker.taskQueue, backfillInput(d1, d2, { force: true }))).handle,
+      () => undefined,
+    );
+    assert.deepEqual(
+      forced.outcomes.map((o) => o.result),
+      ['verified', 'verified'],
+    );
+    const again = await manifest(d2);
+    assert.equal(again.reason, 'backfill: forced');
+    assert.equal(again.replaces?.generatedAt, before.generatedAt);
+  });
+
+  it('keeps running when the CLI is killed, and a second invocation attaches to it', async () => {
+    const days = randomPastRange(4);
+    const [d1, , , d4] = days as [string, string, string, string];
+    const since = new Date(Date.now() - 1_000).toISOString();
+    // The third day has no rows: its run waits DATA_WAIT_TIMEOUT, then publishes a header-only file.
+    await insertCalls(
+      ctx.clickhouse,
+      database,
+      table,
+      [days[0]!, days[1]!, days[3]!].flatMap((d, i) => dayRows(d, 'UTC', i)),
+    );
+    const env = cliEnv({ ON_EMPTY: 'publish', DATA_WAIT_TIMEOUT: '8s' });
+    const first = spawnCli('backfill', ['--from', d1, '--to', d4, '--concurrency', '1'], env);
+    const firstDone = finished(first);
+    await printed(first, /Started backfill/);
+    first.kill('SIGKILL');
+    await firstDone;
+    const id = backfillWorkflowId(d1, d4);
+    assert.equal((await client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
+
+    const second = await runCli('backfill', ['--from', d1, '--to', d4], env);
+    assert.equal(second.code, 0, second.stderr + second.stdout);
+    assert.match(second.stdout, /Attached to backfill agent-metrics-backfill-/);
+    assert.match(second.stdout, /4 days: 4 exported and verified/);
+    for (const d of days) assert.ok((await manifest(d)).csv.sha256, d);
+    assert.equal((await csvRows(days[2]!)).length, 0, 'the empty day got its header-only file');
+    const runs = [];
+    for await (const w of client.workflow.list({ query: `WorkflowId = '${id}' AND StartTime >= '${since}'` })) {
+      runs.push(w.runId);
+    }
+    assert.equal(runs.length, 1, 'one backfill, not two');
+  });
+
+  it('waits for a day whose export someone else is running instead of starting a second one', async () => {
+    const [d1, d2] = randomPastRange(2) as [string, string];
+    // The dev server keeps old runs: count only the runs of this test (a random day may have been used before).
+    const since = new Date(Date.now() - 1_000).toISOString();
+    await insertCalls(ctx.clickhouse, database, table, dayRows(d1, 'UTC', 1));
+    // d2 has no rows yet: its run (started by "someone else") waits for data, then publishes a header-only file.
+    const other = await startExportDay(
+      client,
+      worker.taskQueue,
+      testInput(d2, table, prefix, { onEmpty: 'publish', waitTimeoutMs: 6_000, pollIntervalMs: 1_000 }),
+    );
+    const { handle } = await startBackfill(client, worker.taskQueue, backfillInput(d1, d2));
+    const final = await watchBackfill(handle, () => undefined, 200);
+    const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
+    assert.equal(result[d1]?.result, 'verified');
+    assert.equal(result[d2]?.result, 'verified');
+    assert.match(result[d2]!.detail, /waited for the run already going/);
+    const runs = [];
+    const query = `WorkflowId = 'agent-metrics-${d2}' AND StartTime >= '${since}'`;
+    for await (const w of client.workflow.list({ query })) runs.push(w.runId);
+    assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
+    assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
+  });
+
+  it('prints the plan with --dry-run and starts nothing', async () => {
+    const days = randomPastRange(3);
+    await insertCalls(ctx.clickhouse, database, table, dayRows(days[0]!, 'UTC', 1));
+    await (await startExportDay(client, worker.taskQueue, testInput(days[0]!, table, prefix))).result();
+    const out = await runCli('backfill', ['--from', days[0]!, '--to', days[2]!, '--dry-run'], cliEnv());
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, new RegExp(`${days[0]}\\s+verified\\s+\\d+\\s+skip\\s+up to date`));
+    assert.match(out.stdout, new RegExp(`${days[1]}\\s+missing\\s+0\\s+run\\s+missing, and the source holds 0 rows`));
+    assert.match(out.stdout, /3 days: 2 would run, 0 would wait for a run already going, 1 skipped/);
+    await assert.rejects(
+      client.workflow.getHandle(backfillWorkflowId(days[0]!, days[2]!)).describe(),
+      WorkflowNotFoundError,
+    );
+  });
+
+  it('refuses bad input with exit code 2 and a clear message, starting nothing', async () => {
+    const tomorrow = addDays(new Date().toISOString().slice(0, 10), 2);
+    const cases: [string[], RegExp][] = [
+      [['--from', '2024-02-30', '--to', '2024-03-01'], /--from: '2024-02-30' is not a calendar date/],
+      [['--from', '2024-3-1', '--to', '2024-03-02'], /--from: '2024-3-1' is not a date in YYYY-MM-DD form/],
+      [['--from', '2024-03-05', '--to', '2024-03-01'], /--from 2024-03-05 is after --to 2024-03-01/],
+      [['--from', '2024-03-01', '--to', tomorrow], /is in the future/],
+      [
+        ['--from', '2024-03-01', '--to', '2024-03-02', '--concurrency', '0'],
+        /--concurrency: expected a whole number from 1 to 32/,
+      ],
+      [
+        ['--from', '2024-03-01', '--to', '2024-03-02', '--concurrency', '33'],
+        /--concurrency: expected a whole number from 1 to 32/,
+      ],
+      [
+        ['--from', '2024-03-01', '--to', '2024-03-02', '--only', 'broken'],
+        /--only: expected one of missing, failed, stale, all/,
+      ],
+      [['--from', '2024-03-01', '--to', '2024-03-02', '--colour'], /unknown option '--colour'/],
+      [['--from', '2024-03-01'], /required option '--to/],
+    ];
+    const queue = `bad-input-${randomUUID()}`;
+    const results = await Promise.all(
+      cases.map(([args]) => runCli('backfill', args, cliEnv({ TEMPORAL_TASK_QUEUE: queue }))),
+    );
+    results.forEach((r, i) => {
+      assert.equal(r.code, 2, `${cases[i]![0].join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, cases[i]![1]);
+    });
+    assert.equal((await client.workflow.count(`TaskQueue = '${queue}'`)).count, 0);
+  });
+});

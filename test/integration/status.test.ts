@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { collectStatus, renderStatus, type StatusRow } from '../../client/status-report';
+import { startExportDay } from '../../client/start-export';
+import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
+import { runCli } from '../helpers/cli-process';
+import {
+  createConversationsTable,
+  dropTable,
+  insertCalls,
+  randomId,
+  stackContext,
+  startWorker,
+  testInput,
+  type CallRow,
+} from '../helpers/export-fixture';
+import { installQuietRuntime } from '../helpers/runtime';
+
+function calls(date: string, n: number): CallRow[] {
+  const w = dayWindow(date, 'UTC');
+  const agent = randomUUID();
+  return Array.from({ length: n }, (_, i) => ({ agentId: agent, start: w.startEpoch + 60 * i, duration: 10 + i }));
+}
+
+describe('status on the real stack', function () {
+  this.timeout(300_000);
+  const ctx = stackContext();
+  const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
+  let bundle: WorkflowBundleWithSourceMap;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let client: Client;
+  let table: string;
+  let prefix: string;
+
+  before(async () => {
+    installQuietRuntime();
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
+    worker = await startWorker(
+      ctx.config.temporal.TEMPORAL_ADDRESS,
+      ctx.config.temporal.TEMPORAL_NAMESPACE,
+      bundle,
+      ctx.deps,
+    );
+    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+    table = await createConversationsTable(ctx.clickhouse, database);
+    prefix = randomId('test');
+  });
+
+  after(async () => {
+    await dropTable(ctx.clickhouse, database, table);
+    await worker?.stop();
+    await client?.connection.close();
+    await ctx.clickhouse.close();
+  });
+
+  const template = () => ({ table, prefix, timezone: 'UTC', statuses: ['Answered' as const], minRows: 1 });
+  const cliEnv = () => ({
+    ...ctx.env,
+    CLICKHOUSE_TABLE: table,
+    S3_PREFIX: prefix,
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    EXPORT_TIMEZONE: 'UTC',
+  });
+
+  it('shows each day verified, stale, missing, failed or running, with rows, time, workflow and link', async () => {
+    const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
+    const [verified, stale, missing, failed, running] = daysBetween(start, addDays(start, 4)) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    await insertCalls(ctx.clickhouse, database, table, [
+      ...calls(verified, 5),
+      ...calls(stale, 6),
+      ...calls(missing, 7),
+    ]);
+    for (const d of [verified, stale])
+      await (await startExportDay(client, worker.taskQueue, testInput(d, table, prefix))).result();
+    // Late data: a row of `stale` arrives after its export.
+    await insertCalls(ctx.clickhouse, database, table, calls(stale, 1));
+    const failing = await startExportDay(
+      client,
+      worker.taskQueue,
+      testInput(failed, table, prefix, { waitTimeoutMs: 1_000, pollIntervalMs: 500 }),
+    );
+    await assert.rejects(failing.result(), WorkflowFailedError);
+    const waiting = await startExportDay(
+      client,
+      worker.taskQueue,
+      testInput(running, table, prefix, { minRows: 1_000, waitTimeoutMs: 600_000, pollIntervalMs: 1_000 }),
+    );
+    try {
+      const rows = await collectStatus(
+        ctx.deps,
+        client,
+        ctx.config.temporal,
+        [verified, stale, missing, failed, running],
+        template(),
+      );
+      const by = Object.fromEntries(rows.map((r) => [r.date, r])) as Record<string, StatusRow>;
+      assert.deepEqual(
+        rows.map((r) => r.state),
+        ['verified', 'stale', 'missing', 'failed', 'running'],
+      );
+      assert.equal(by[verified]!.agents, 1);
+      assert.equal(by[verified]!.sourceRows, 5);
+      assert.ok(by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-${verified}/`));
+      assert.equal(by[stale]!.sourceRows, 7);
+      assert.equal(by[stale]!.exportedSourceRows, 6);
+      assert.match(by[stale]!.detail, /source rows changed/);
+      assert.equal(by[missing]!.sourceRows, 7);
+      assert.equal(by[missing]!.generatedAt, null);
+      assert.match(by[failed]!.detail, /last run failed/);
+      assert.equal(by[failed]!.runId, failing.firstExecutionRunId);
+      assert.equal(by[running]!.runId, waiting.firstExecutionRunId);
+      assert.equal(by[running]!.workflowId, `agent-metrics-${running}`);
+
+      const json = await runCli('status', ['--from', verified, '--to', running, '--json'], cliEnv());
+      assert.equal(json.code, 0, json.stderr);
+      assert.deepEqual(
+        (JSON.parse(json.stdout) as StatusRow[]).map((r) => r.state),
+        rows.map((r) => r.state),
+      );
+      const text = await runCli('status', ['--from', verified, '--to', running], cliEnv());
+      assert.equal(text.code, 0, text.stderr);
+      assert.equal(text.stdout, renderStatus(rows).replace(/\n$/, '\n'));
+      assert.match(text.stdout, /5 days: 1 verified, 1 stale, 1 missing, 1 failed, 1 running/);
+    } finally {
+      await waiting.terminate('test done');
+    }
+  });
+
+  it('answers for a 365-day range in one fingerprint query and a few seconds', async () => {
+    const days = daysBetween('2010-01-01', '2010-12-31');
+    await insertCalls(ctx.clickhouse, database, table, [...calls('2010-02-01', 3), ...calls('2010-12-31', 2)]);
+    const started = Date.now();
+    const rows = await collectStatus(ctx.deps, client, ctx.config.temporal, days, template());
+    const took = Date.now() - started;
+    assert.equal(rows.length, 365);
+    assert.equal(rows.find((r) => r.date === '2010-02-01')?.sourceRows, 3);
+    assert.equal(rows.find((r) => r.date === '2010-12-31')?.sourceRows, 2);
+    assert.ok(took < 20_000, `took ${took} ms`);
+  });
+
+  it('refuses bad dates and unknown options with exit code 2', async () => {
+    const future = addDays(new Date().toISOString().slice(0, 10), 3);
+    const cases: [string[], RegExp][] = [
+      [['--from', '2024-13-01', '--to', '2024-12-31'], /--from: '2024-13-01' is not a calendar date/],
+      [['--from', '2024-03-02', '--to', '2024-03-01'], /is after --to/],
+      [['--to', future], /is in the future/],
+      [['--verbose'], /unknown option '--verbose'/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli('status', args, cliEnv())));
+    results.forEach((r, i) => {
+      assert.equal(r.code, 2, `${cases[i]![0].join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, cases[i]![1]);
+    });
+  });
+});

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { BackfillActivities, ExportActivities } from '../../activities';
+import type { BackfillInput } from '../../lib/backfill-types';
+import type { DayPlan } from '../../lib/day-plan';
+import { dayWindow } from '../../lib/day-window';
+import type { PrecomputedDay, WindowStats } from '../../lib/export-types';
+import { AGENT_METRICS_DATE } from '../../lib/search-attributes';
+import type { backfillDays } from '../../workflows';
+import { installQuietRuntime } from '../helpers/runtime';
+import { testServerPath } from '../helpers/temporal-binaries';
+
+/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
+const INDEXED_VALUE_TYPE_KEYWORD = 2;
+
+type All = ExportActivities & BackfillActivities;
+type Stubs = { [K in keyof All]: (...args: Parameters<All[K]>) => Promise<unknown> };
+
+const stats = (date: string): WindowStats => {
+  const w = dayWindow(date, 'UTC');
+  return { ...w, sourceRows: 10, fingerprint: '10:ab' };
+};
+
+/** Activities that answer like healthy services, fast; `onWrite` sees each day's CSV write. */
+function stubs(
+  onWrite: (date: string) => Promise<void>,
+  counters: { computeBatch: number; computeMetrics: number },
+): Stubs {
+  return {
+    planDays: async (q) =>
+      q.days.map((date): DayPlan => ({
+        date,
+        state: 'missing',
+        detail: 'never exported',
+        sourceRows: 10,
+        fingerprint: '10:ab',
+        action: 'run',
+        why: 'missing',
+      })),
+    computeBatch: async (input) => {
+      counters.computeBatch += 1;
+      return input.days.map((date): PrecomputedDay => ({
+        stats: stats(date),
+        computed: {
+          metricsKey: `staged/${date}`,
+          agentRows: 2,
+          includedCalls: 9,
+          sourceRows: 10,
+          fingerprint: '10:ab',
+          leftOut: { duplicateRows: 0, negativeDuration: 1, otherStatus: 0 },
+          queryMs: 1,
+        },
+      }));
+    },
+    planScheduledRun: async () => ({ day: '2024-01-01', lookback: [] }),
+    awaitExport: async () => {
+      throw new Error('not expected');
+    },
+    removeStaged: async (input) => input.keys.length,
+    checkData: async (input) => stats(input.date),
+    findDelivery: async () => ({ state: 'missing', detail: 'no manifest' }),
+    computeMetrics: async () => {
+      counters.computeMetrics += 1;
+      throw new Error('a batched day must not compute alone');
+    },
+    writeCsv: async (input) => {
+      await onWrite(input.date);
+      return { stagingKey: `s/${input.date}`, bytes: 10, sha256: 'aa', rows: 2 };
+    },
+    uploadCsv: async (input) => ({ key: `k/${input.date}`, bytes: 10, sha256: 'aa' }),
+    verifyCsv: async (input) => ({ ...input }),
+    writeManifest: async (m) => ({
+      ...m,
+      manifestVersion: 1,
+      csv: { bucket: 'b', ...m.csv },
+      generatedAt: 'now',
+      workflow: { id: 'w', runId: 'r' },
+      productVersion: 't',
+    }),
+  };
+}
+
+describe('backfillDays workflow (time-skipping server)', function () {
+  this.timeout(600_000);
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+
+  before(async () => {
+    installQuietRuntime();
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServerPath() } },
+    });
+    // Day runs carry AgentMetricsDate; the test server must know it, or starting a child hangs.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
+    });
+    bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
+  });
+
+  after(async () => {
+    await env?.teardown();
+  });
+
+  const input = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
+    from,
+    to,
+    concurrency: 3,
+    force: false,
+    only: 'all',
+    chunkDays: 31,
+    template: {
+      table: 'conversations',
+      prefix: 'p',
+      timezone: 'UTC',
+      statuses: ['Answered'],
+      minRows: 1,
+      onEmpty: 'fail',
+      pollIntervalMs: 600_000,
+      waitTimeoutMs: 3_600_000,
+    },
+    ...overrides,
+  });
+
+  async function run(activities: Stubs, args: BackfillInput) {
+    const taskQueue = `test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
+    return worker.runUntil(async () => {
+      const handle = await env.client.workflow.start<typeof backfillDays>('backfillDays', {
+        taskQueue,
+        workflowId: `backfill-${randomUUID()}`,
+        args: [args],
+      });
+      return { result: await handle.result(), handle };
+    });
+  }
+
+  it('exports at most `concurrency` days at once, and a failed day does not stop the others', async () => {
+    let now = 0;
+    let peak = 0;
+    const counters = { computeBatch: 0, computeMetrics: 0 };
+    const activities = stubs(async (date) => {
+      now += 1;
+      peak = Math.max(peak, now);
+      await delay(30);
+      now -= 1;
+      if (date === '2024-01-05') throw ApplicationFailure.nonRetryable('disk on fire', 'Boom');
+    }, counters);
+    const { result } = await run(activities, input('2024-01-01', '2024-01-12'));
+    assert.equal(peak, 3);
+    assert.equal(result.outcomes.length, 12);
+    const failed = result.outcomes.filter((o) => o.result === 'failed');
+    assert.deepEqual(
+      failed.map((o) => o.date),
+      ['2024-01-05'],
+    );
+    assert.match(failed[0]!.detail, /disk on fire/);
+    assert.equal(result.outcomes.filter((o) => o.result === 'verified').length, 11);
+    assert.equal(counters.computeBatch, 2, 'one batch query for the first 7 days, one for the other 5');
+    assert.equal(counters.computeMetrics, 0);
+  });
+
+  it('runs a 365-day range within the history limits by continuing as new every 93 days', async () => {
+    const counters = { computeBatch: 0, computeMetrics: 0 };
+    const { result, handle } = await run(
+      stubs(async () => undefined, counters),
+      input('2023-01-01', '2023-12-31', { concurrency: 8 }),
+    );
+    assert.equal(result.outcomes.length, 365);
+    assert.ok(result.outcomes.every((o) => o.result === 'verified'));
+    assert.equal(new Set(result.outcomes.map((o) => o.date)).size, 365);
+    // Each 93-day run: a 7-day chunk first (exports start early), then 31-day chunks: 4 batch queries a run.
+    assert.equal(counters.computeBatch, 16);
+    const lengths: number[] = [];
+    let runId: string | undefined = handle.firstExecutionRunId;
+    while (runId) {
+      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await env.client.workflow
+        .getHandle(handle.workflowId, runId)
+        .fetchHistory();
+      const events = history.events ?? [];
+      lengths.push(events.length);
+      const next: string | null | undefined =
+        events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      runId = next ?? undefined;
+    }
+    assert.equal(lengths.length, 4);
+    assert.ok(Math.max(...lengths) < 1_500, `history lengths ${lengths.join(', ')}`);
+  });
+});

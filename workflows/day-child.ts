@@ -1,0 +1,59 @@
+import { proxyActivities, startChild, type ParentClosePolicy } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { BackfillActivities } from '../activities';
+import { dayWorkflowId } from '../lib/day-plan';
+import type { ExportDayInput, ExportDayResult } from '../lib/export-types';
+import { AGENT_METRICS_DATE } from '../lib/search-attributes';
+import { exportDay } from './export-day';
+
+// Attaching waits for someone else's run, which may itself wait for data for hours (DATA_WAIT_TIMEOUT).
+const attach = proxyActivities<BackfillActivities>({
+  startToCloseTimeout: '30 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface DayRun {
+  readonly result: ExportDayResult;
+  readonly runId?: string;
+  /** True when the day's workflow was already running and this run waited for it instead of starting one. */
+  readonly attached: boolean;
+}
+
+/**
+ * Runs day D's export as child workflow `agent-metrics-D` (the same id whoever starts it), or, when that id is
+ * already running (the schedule, a person, another backfill), waits for that run: never two exports of one day.
+ */
+export async function runDay(input: ExportDayInput, parentClosePolicy: ParentClosePolicy): Promise<DayRun> {
+  const workflowId = dayWorkflowId(input.date);
+  let child;
+  try {
+    child = await startChild(exportDay, {
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      parentClosePolicy,
+      typedSearchAttributes: [{ key: AGENT_METRICS_DATE, value: input.date }],
+      staticSummary: `agent metrics for ${input.date} (${input.reason ?? 'export'})`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const result = await attach.awaitExport.executeWithOptions(
+      { summary: `wait for ${workflowId} (already running)` },
+      [{ workflowId }],
+    );
+    return { result, attached: true };
+  }
+  return { result: await child.result(), runId: child.firstExecutionRunId, attached: false };
+}
+
+const GENERIC = /^(Child Workflow execution failed|Activity task failed|Workflow execution failed)$/;
+
+/** The messages of a failure and its causes, 'a: b: c', for a one-line outcome. */
+export function failureText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 6; e = (e as { cause?: unknown }).cause) {
+    if (e.message && !GENERIC.test(e.message) && !parts.some((p) => p.includes(e.message))) parts.push(e.message);
+  }
+  return (parts.join(': ') || String(err)).slice(0, 500);
+}
