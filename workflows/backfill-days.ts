@@ -73,13 +73,15 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
   setHandler(progressQuery, () => snapshot(finished));
 
   const staged: string[] = [];
-  const prepare = async (days: readonly string[]): Promise<Prepared> => {
+  const plan = async (days: readonly string[]): Promise<DayPlan[]> => {
     const range = `${days[0]!} … ${days[days.length - 1]!}`;
     phase.preparing = `planning ${range}`;
     show();
-    const plans = await quick.planDays.executeWithOptions({ summary: `plan ${range}` }, [
+    return quick.planDays.executeWithOptions({ summary: `plan ${range}` }, [
       { days: [...days], template: input.template, only: input.only, force: input.force },
     ]);
+  };
+  const prepare = async (plans: DayPlan[]): Promise<Prepared> => {
     for (const p of plans.filter((x) => x.action === 'skip')) {
       outcomes.push({
         date: p.date,
@@ -151,11 +153,16 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
 
   const runDays = dayRange(carried.next, input.to).slice(0, input.chunkDays * CHUNKS_PER_RUN);
   const chunks = chunksOf(runDays, input.chunkDays);
-  // Chunks are planned and computed one after another, as fast as ClickHouse allows, while earlier ones export.
+  // Chunks are planned one after another and computed one after another, as fast as ClickHouse allows, while
+  // earlier ones export: the plan of the next chunk runs while the current chunk's batch query does.
+  const planned: Promise<DayPlan[]>[] = [];
   const prepared: Promise<Prepared>[] = [];
   for (const chunk of chunks) {
+    const plans = (planned[planned.length - 1] ?? Promise.resolve()).then(() => plan(chunk));
+    plans.catch(() => undefined);
+    planned.push(plans);
     const previous = prepared[prepared.length - 1] ?? Promise.resolve();
-    const ready = previous.then(() => prepare(chunk));
+    const ready = Promise.all([plans, previous]).then(([p]) => prepare(p));
     ready.catch(() => undefined);
     prepared.push(ready);
   }

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { CallStatus } from '../../lib/call-status';
 import { createClickHouse } from '../../lib/clickhouse-client';
@@ -11,6 +18,7 @@ import { loadConfig } from '../../lib/config';
 import type { ExportDayInput } from '../../lib/export-types';
 import { createS3 } from '../../lib/s3-client';
 import { qualifiedName } from '../../lib/sql-literals';
+import { installQuietRuntime } from './runtime';
 import { REPO_ROOT, stackEnv } from './stack';
 
 /** One row of the customer's table, as a test writes it (times in Unix seconds). */
@@ -154,4 +162,29 @@ export async function startWorker(
 export function randomPastDay(): string {
   const day = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 6_000) * 86_400_000);
   return day.toISOString().slice(0, 10);
+}
+
+/** A worker with the real activities on its own task queue, and a client, for one test suite. */
+export interface SuiteServices {
+  readonly bundle: WorkflowBundleWithSourceMap;
+  readonly worker: Awaited<ReturnType<typeof startWorker>>;
+  readonly client: Client;
+}
+
+/** Bundles the workflows once, starts a worker with `deps` and connects a client to the stack's Temporal. */
+export async function startSuite(ctx: ReturnType<typeof stackContext>): Promise<SuiteServices> {
+  installQuietRuntime();
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = ctx.config.temporal;
+  const worker = await startWorker(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, bundle, ctx.deps);
+  const client = new Client({ connection: await Connection.connect({ address: TEMPORAL_ADDRESS }) });
+  return { bundle, worker, client };
+}
+
+export async function stopSuite(services: Partial<SuiteServices>): Promise<void> {
+  await services.worker?.stop();
+  await services.client?.connection.close();
 }

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
@@ -21,12 +21,13 @@ import {
   randomId,
   readObject,
   stackContext,
-  startWorker,
   testInput,
   type CallRow,
+  startSuite,
+  stopSuite,
+  type SuiteServices,
 } from '../helpers/export-fixture';
 import { referenceCsvRows } from '../helpers/reference-metrics';
-import { installQuietRuntime } from '../helpers/runtime';
 
 /** A random run of past days, 2018–2023, so parallel suites on the shared server never share a day's workflow id. */
 function randomPastRange(days: number): string[] {
@@ -97,9 +98,8 @@ describe('backfill on the real stack', function () {
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
   const acts = createActivities(ctx.deps);
   const quiet = new DefaultLogger('WARN');
-  let bundle: WorkflowBundleWithSourceMap;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let client: Client;
+  let worker: SuiteServices['worker'];
+  let client: SuiteServices['client'];
   let table: string;
   let prefix: string;
 
@@ -144,18 +144,7 @@ describe('backfill on the real stack', function () {
     parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(prefix, date)));
 
   before(async () => {
-    installQuietRuntime();
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
-    worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+    ({ worker, client } = await startSuite(ctx));
   });
 
   beforeEach(async () => {
@@ -168,8 +157,7 @@ describe('backfill on the real stack', function () {
   });
 
   after(async () => {
-    await worker?.stop();
-    await client?.connection.close();
+    await stopSuite({ worker, client });
     await ctx.clickhouse.close();
   });
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { findDelivery } from '../../activities/find-delivery';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/day-window';
@@ -17,12 +15,13 @@ import {
   randomPastDay,
   readObject,
   stackContext,
-  startWorker,
   testInput,
   type CallRow,
+  startSuite,
+  stopSuite,
+  type SuiteServices,
 } from '../helpers/export-fixture';
 import { referenceCsvRows } from '../helpers/reference-metrics';
-import { installQuietRuntime } from '../helpers/runtime';
 
 const HEADER = ['agent_id', 'avg_call_length_sec', 'p90_call_length_sec', 'total_calls', 'date'];
 
@@ -129,25 +128,13 @@ describe('daily export on the real stack: exact numbers', function () {
   this.timeout(300_000);
   const ctx = stackContext();
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
-  let bundle: WorkflowBundleWithSourceMap;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let client: Client;
+  let worker: SuiteServices['worker'];
+  let client: SuiteServices['client'];
   let table: string;
   let prefix: string;
 
   before(async () => {
-    installQuietRuntime();
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
-    worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+    ({ worker, client } = await startSuite(ctx));
   });
 
   beforeEach(async () => {
@@ -160,8 +147,7 @@ describe('daily export on the real stack: exact numbers', function () {
   });
 
   after(async () => {
-    await worker?.stop();
-    await client?.connection.close();
+    await stopSuite({ worker, client });
     await ctx.clickhouse.close();
   });
 

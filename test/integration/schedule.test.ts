@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
 import { addDays, dayWindow, daysBetween, localDate } from '../../lib/day-window';
@@ -19,10 +18,11 @@ import {
   randomId,
   readObject,
   stackContext,
-  startWorker,
   type CallRow,
+  startSuite,
+  stopSuite,
+  type SuiteServices,
 } from '../helpers/export-fixture';
-import { installQuietRuntime } from '../helpers/runtime';
 
 const TZ = 'America/New_York';
 
@@ -36,27 +36,15 @@ describe('the daily schedule on the Temporal dev server', function () {
   this.timeout(300_000);
   const ctx = stackContext();
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
-  let bundle: WorkflowBundleWithSourceMap;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let client: Client;
+  let worker: SuiteServices['worker'];
+  let client: SuiteServices['client'];
   let table: string;
   let prefix: string;
   let env: Record<string, string>;
   let scheduleId: string;
 
   before(async () => {
-    installQuietRuntime();
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
-    worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+    ({ worker, client } = await startSuite(ctx));
     table = await createConversationsTable(ctx.clickhouse, database);
     prefix = randomId('test');
     scheduleId = `agent-metrics-test-${randomUUID()}`;
@@ -84,8 +72,7 @@ describe('the daily schedule on the Temporal dev server', function () {
       .delete()
       .catch(() => undefined);
     await dropTable(ctx.clickhouse, database, table);
-    await worker?.stop();
-    await client?.connection.close();
+    await stopSuite({ worker, client });
     await ctx.clickhouse.close();
   });
 

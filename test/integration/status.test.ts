@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
 import { collectStatus, renderStatus, type StatusRow } from '../../client/status-report';
 import { startExportDay } from '../../client/start-export';
 import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
@@ -12,11 +11,12 @@ import {
   insertCalls,
   randomId,
   stackContext,
-  startWorker,
   testInput,
   type CallRow,
+  startSuite,
+  stopSuite,
+  type SuiteServices,
 } from '../helpers/export-fixture';
-import { installQuietRuntime } from '../helpers/runtime';
 
 function calls(date: string, n: number): CallRow[] {
   const w = dayWindow(date, 'UTC');
@@ -28,33 +28,20 @@ describe('status on the real stack', function () {
   this.timeout(300_000);
   const ctx = stackContext();
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
-  let bundle: WorkflowBundleWithSourceMap;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let client: Client;
+  let worker: SuiteServices['worker'];
+  let client: SuiteServices['client'];
   let table: string;
   let prefix: string;
 
   before(async () => {
-    installQuietRuntime();
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
-    worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
+    ({ worker, client } = await startSuite(ctx));
     table = await createConversationsTable(ctx.clickhouse, database);
     prefix = randomId('test');
   });
 
   after(async () => {
     await dropTable(ctx.clickhouse, database, table);
-    await worker?.stop();
-    await client?.connection.close();
+    await stopSuite({ worker, client });
     await ctx.clickhouse.close();
   });
 
