@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
-fi
+# shellcheck source=/dev/null
+. scripts/stack/common.sh
+# shellcheck source=/dev/null
+. scripts/stack/install.sh
+ensure_node_modules
 bash scripts/stack.sh is-up >/dev/null 2>&1 || bash scripts/stack.sh up
 npm run -s build
 set -a

@@ -15,9 +15,13 @@ done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# shellcheck source=/dev/null
+. scripts/stack/common.sh
+# shellcheck source=/dev/null
+. scripts/stack/install.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  npm ci --no-audit --no-fund
+  ensure_node_modules
 fi
 
 started_stack=false
