@@ -21,7 +21,7 @@ import {
   testInput,
 } from '../helpers/export-fixture';
 import { installQuietRuntime } from '../helpers/runtime';
-import { startService, stopService } from '../helpers/stack';
+import { startService, stopService, type StackService } from '../helpers/stack';
 
 /** Waits until the run's pending activity has failed at least once (attempt ≥ 2), i.e. it is retrying. */
 async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promise<string> {
@@ -104,50 +104,30 @@ describe('daily export on the real stack: failures', function () {
     }
   }
 
-  it('retries while ClickHouse is down and completes once it is back', async () => {
-    const worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    try {
-      stopService('clickhouse');
-      const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+  const outages: Array<[string, StackService, string]> = [
+    ['ClickHouse', 'clickhouse', 'checkData'],
+    ['the S3 server', 'minio', 'findDelivery'],
+  ];
+  for (const [what, service, firstStep] of outages) {
+    it(`retries while ${what} is down and completes once it is back`, async () => {
+      const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = ctx.config.temporal;
+      const worker = await startWorker(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, bundle, ctx.deps);
       try {
-        assert.equal(await untilRetrying(handle), 'checkData');
+        stopService(service);
+        const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+        try {
+          assert.equal(await untilRetrying(handle), firstStep);
+        } finally {
+          await startService(service);
+        }
+        const result = await handle.result();
+        assert.equal(result.status, 'exported');
+        assert.equal(result.agentRows, 2);
       } finally {
-        await startService('clickhouse');
+        await worker.stop();
       }
-      const result = await handle.result();
-      assert.equal(result.status, 'exported');
-      assert.equal(result.agentRows, 2);
-    } finally {
-      await worker.stop();
-    }
-  });
-
-  it('retries while the S3 server is down and completes once it is back', async () => {
-    const worker = await startWorker(
-      ctx.config.temporal.TEMPORAL_ADDRESS,
-      ctx.config.temporal.TEMPORAL_NAMESPACE,
-      bundle,
-      ctx.deps,
-    );
-    try {
-      stopService('minio');
-      const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
-      try {
-        assert.equal(await untilRetrying(handle), 'findDelivery');
-      } finally {
-        await startService('minio');
-      }
-      const result = await handle.result();
-      assert.equal(result.status, 'exported');
-    } finally {
-      await worker.stop();
-    }
-  });
+    });
+  }
 
   it('fails at once, non-retryable, on a wrong ClickHouse password', async () => {
     const clickhouse = createClickHouse({ ...ctx.config.clickhouse, CLICKHOUSE_PASSWORD: 'wrong-password' });
