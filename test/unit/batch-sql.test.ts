@@ -75,9 +75,10 @@ describe('batch SQL', () => {
 
   it('groups duplicates by day and conversation and sorts by day, then agent text', () => {
     const batch = batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Answered']);
-    assert.ok(batch.includes("status IN ('Answered') AS status_ok, status_ok AND duration >= 0 AS included"));
+    assert.ok(batch.includes("call_status IN ('Answered')"));
     assert.match(batch, /GROUP BY k HAVING count\(\) > 1/);
-    assert.match(batch, /GROUP BY day, conversation_id\n/);
+    assert.match(batch, /argMaxIf\(tuple\(agent_id, call_duration_sec, call_status\), tuple\(updated_at, .*\), dup\)/);
+    assert.match(batch, /GROUP BY day, conversation, group_agent\n/);
     assert.match(batch, /ORDER BY day, agent_id$/);
   });
 
