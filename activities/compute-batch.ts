@@ -2,7 +2,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Context } from '@temporalio/activity';
 import { batchAgentMetricsSql } from '../lib/batch-sql';
 import type { CallStatus } from '../lib/call-status';
-import type { AgentMetricsRow } from '../lib/csv-format';
 import { daySlots, type DaySlots } from '../lib/day-slots';
 import type { PrecomputedDay, WindowStats } from '../lib/export-types';
 import { stagingKey } from '../lib/s3-keys';
@@ -10,6 +9,7 @@ import { classifyClickHouseError } from '../lib/service-errors';
 import { readBatchStats, windowStats } from './batch-stats';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { MetricsTally, type MetricsRow } from './metrics-tally';
 import { currentRun } from './run-info';
 import { streamToObject } from './s3-objects';
 
@@ -37,15 +37,8 @@ function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefin
   );
 }
 
-interface BatchMetricsRow {
+interface BatchMetricsRow extends MetricsRow {
   day: number | string;
-  agent_id: string;
-  calls: string;
-  avg_cents: string;
-  p90_cents: string;
-  conversations: string;
-  negative_duration: string;
-  other_status: string;
 }
 
 /** The rows of a streamed query one by one, with a look at the next row before taking it. */
@@ -106,7 +99,7 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
     try {
       for (const [index, dayStats] of stats.entries()) {
         const key = stagingKey(input.prefix, dayStats.date, run.runId, 'metrics.jsonl');
-        const day = { agentRows: 0, includedCalls: 0, conversations: 0, negativeDuration: 0, otherStatus: 0 };
+        const day = new MetricsTally();
         progress.day = dayStats.date;
         await streamToObject(
           deps.s3,
@@ -114,21 +107,10 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
           async (write) => {
             for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
               rows.take();
-              day.conversations += Number(r.conversations);
-              day.negativeDuration += Number(r.negative_duration);
-              day.otherStatus += Number(r.other_status);
-              const calls = Number(r.calls);
-              if (calls === 0) continue;
-              day.agentRows += 1;
-              day.includedCalls += calls;
+              const line = day.add(r);
+              if (line === undefined) continue;
               progress.agentRows += 1;
-              const row: AgentMetricsRow = {
-                agentId: r.agent_id,
-                calls,
-                avgCents: Number(r.avg_cents),
-                p90Cents: Number(r.p90_cents),
-              };
-              await write(JSON.stringify(row) + '\n');
+              await write(line);
             }
           },
         );
@@ -140,12 +122,7 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
             includedCalls: day.includedCalls,
             sourceRows: dayStats.sourceRows,
             fingerprint: dayStats.fingerprint,
-            leftOut: {
-              // Never below 0, should rows arrive between the caller's count and this query.
-              duplicateRows: Math.max(0, dayStats.sourceRows - day.conversations),
-              negativeDuration: day.negativeDuration,
-              otherStatus: day.otherStatus,
-            },
+            leftOut: day.leftOut(dayStats.sourceRows),
             queryMs: Date.now() - started,
           },
         });

@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../lib/call-status';
-import type { AgentMetricsRow } from '../lib/csv-format';
 import type { ComputeResult, WindowStats } from '../lib/export-types';
 import { agentMetricsSql } from '../lib/metrics-sql';
 import { stagingKey } from '../lib/s3-keys';
@@ -8,6 +7,7 @@ import { readWindowStats } from './check-data';
 import { streamRows } from './clickhouse-query';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { MetricsTally, type MetricsRow } from './metrics-tally';
 import { currentRun } from './run-info';
 import { streamToObject } from './s3-objects';
 
@@ -26,16 +26,6 @@ export interface ComputeInput {
   readonly stats?: WindowStats;
 }
 
-interface MetricsRow {
-  agent_id: string;
-  calls: string;
-  avg_cents: string;
-  p90_cents: string;
-  conversations: string;
-  negative_duration: string;
-  other_status: string;
-}
-
 /**
  * Runs the aggregation in ClickHouse and streams the per-agent results (integers, as JSON lines) to a staging object,
  * so the dataset never travels through workflow history and any worker can take the next step.
@@ -46,11 +36,7 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
   const signal = ctx.cancellationSignal;
   const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, signal);
   const key = stagingKey(input.prefix, input.date, run.runId, 'metrics.jsonl');
-  let agentRows = 0;
-  let includedCalls = 0;
-  let conversations = 0;
-  let negativeDuration = 0;
-  let otherStatus = 0;
+  const tally = new MetricsTally();
   const started = Date.now();
   const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
   const written = streamToObject(
@@ -62,44 +48,28 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
         deps.clickhouse,
         sql,
         async (r) => {
-          conversations += Number(r.conversations);
-          negativeDuration += Number(r.negative_duration);
-          otherStatus += Number(r.other_status);
-          const calls = Number(r.calls);
-          if (calls === 0) return;
-          agentRows += 1;
-          includedCalls += calls;
-          const row: AgentMetricsRow = {
-            agentId: r.agent_id,
-            calls,
-            avgCents: Number(r.avg_cents),
-            p90Cents: Number(r.p90_cents),
-          };
-          await write(JSON.stringify(row) + '\n');
+          const line = tally.add(r);
+          if (line !== undefined) await write(line);
         },
         signal,
       );
     },
   );
-  await withHeartbeat(written, () => ({ agentRows }));
+  await withHeartbeat(written, () => ({ agentRows: tally.agentRows }));
   ctx.log.info('computed', {
     date: input.date,
-    agentRows,
-    includedCalls,
+    agentRows: tally.agentRows,
+    includedCalls: tally.includedCalls,
     sourceRows: stats.sourceRows,
     ms: Date.now() - started,
   });
   return {
     metricsKey: key,
-    agentRows,
-    includedCalls,
+    agentRows: tally.agentRows,
+    includedCalls: tally.includedCalls,
     sourceRows: stats.sourceRows,
     fingerprint: stats.fingerprint,
-    leftOut: {
-      duplicateRows: input.empty ? 0 : stats.sourceRows - conversations,
-      negativeDuration,
-      otherStatus,
-    },
+    leftOut: tally.leftOut(stats.sourceRows),
     queryMs: Date.now() - started,
   };
 }

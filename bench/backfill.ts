@@ -1,6 +1,6 @@
+import { ensureConversationsTable } from '../lib/conversations-table';
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { exportTemplate } from '../client/command-input';
@@ -34,16 +34,7 @@ const FROM = process.env.BENCH_FROM ?? '1999-01-01';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function ensureTable(ch: ReturnType<typeof createClickHouse>, database: string, table: string, tz: string) {
-  const ddl = readFileSync('scripts/stack/conversations.sql', 'utf8')
-    .replace(/^--.*$/gm, '')
-    .replace('CREATE TABLE conversations', `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}`)
-    .replace(/;\s*$/, '');
-  await ch.command({ query: ddl });
-  const rs = await ch.query({
-    query: `SELECT count() AS n FROM ${qualifiedName(database, table)}`,
-    format: 'JSONEachRow',
-  });
-  const n = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+  const n = await ensureConversationsTable(ch, database, table);
   if (n >= DAYS * CALLS) return `reused, ${n.toLocaleString('en-US')} rows`;
   if (n > 0) await ch.command({ query: `TRUNCATE TABLE ${qualifiedName(database, table)}` });
   const s = await generateConversations(ch, {

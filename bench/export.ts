@@ -1,5 +1,5 @@
+import { ensureConversationsTable } from '../lib/conversations-table';
 import 'dotenv/config';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Client } from '@temporalio/client';
 import { exportInput } from '../client/export-input';
@@ -8,7 +8,6 @@ import { connectTemporal } from '../client/temporal-client';
 import { createClickHouse } from '../lib/clickhouse-client';
 import { loadConfig } from '../lib/config';
 import { createS3 } from '../lib/s3-client';
-import { qualifiedName } from '../lib/sql-literals';
 import { generateConversations } from '../lib/synthetic-calls';
 import { bareExport, queryOnly } from './baseline';
 import { spawnBenchWorker } from './worker-process';
@@ -35,17 +34,8 @@ async function ensureTable(
   calls: number,
   agents: number,
 ) {
-  const ddl = readFileSync('scripts/stack/conversations.sql', 'utf8')
-    .replace(/^--.*$/gm, '')
-    .replace('CREATE TABLE conversations', `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}`)
-    .replace(/;\s*$/, '');
-  await ch.command({ query: ddl });
-  const rs = await ch.query({
-    query: `SELECT count() AS n FROM ${qualifiedName(database, table)}`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await rs.json<{ n: string }>();
-  if (Number(row?.n) > 0) return `reused (${row?.n} rows)`;
+  const rows = await ensureConversationsTable(ch, database, table);
+  if (rows > 0) return `reused (${rows} rows)`;
   const summary = await generateConversations(ch, {
     database,
     table,

@@ -1,6 +1,5 @@
+import { ensureConversationsTable } from '../../lib/conversations-table';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Client, Connection } from '@temporalio/client';
@@ -18,8 +17,9 @@ import { loadConfig } from '../../lib/config';
 import type { ExportDayInput } from '../../lib/export-types';
 import { createS3 } from '../../lib/s3-client';
 import { qualifiedName } from '../../lib/sql-literals';
+import { COLUMNS } from '../../lib/synthetic-sql';
 import { installQuietRuntime } from './runtime';
-import { REPO_ROOT, stackEnv } from './stack';
+import { stackEnv } from './stack';
 
 /** One row of the customer's table, as a test writes it (times in Unix seconds). */
 export interface CallRow {
@@ -55,11 +55,7 @@ export function stackContext() {
 /** A new table with the customer's exact DDL under a random name. */
 export async function createConversationsTable(ch: ClickHouseClient, database: string): Promise<string> {
   const table = randomId('conv');
-  const ddl = readFileSync(path.join(REPO_ROOT, 'scripts', 'stack', 'conversations.sql'), 'utf8')
-    .replace(/^--.*$/gm, '')
-    .replace('CREATE TABLE conversations', `CREATE TABLE ${qualifiedName(database, table)}`)
-    .replace(/;\s*$/, '');
-  await ch.command({ query: ddl });
+  await ensureConversationsTable(ch, database, table);
   return table;
 }
 
@@ -72,20 +68,7 @@ export async function insertCalls(ch: ClickHouseClient, database: string, table:
   await ch.insert({
     table: `${database}.${table}`,
     format: 'JSONEachRow',
-    columns: [
-      'customer_id',
-      'conversation_id',
-      'agent_id',
-      'call_start',
-      'call_end',
-      'call_duration_sec',
-      'call_status',
-      'transcript',
-      'sentiment_score',
-      'keywords',
-      'created_at',
-      'updated_at',
-    ],
+    columns: [...COLUMNS],
     values: rows.map((r) => ({
       customer_id: r.customerId ?? '11111111-1111-4111-8111-111111111111',
       conversation_id: r.conversationId ?? randomUUID(),

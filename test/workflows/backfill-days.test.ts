@@ -1,9 +1,10 @@
+import { startTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackfillActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../lib/backfill-types';
 import type { DayPlan } from '../../lib/day-plan';
@@ -11,8 +12,6 @@ import { dayWindow } from '../../lib/day-window';
 import type { PrecomputedDay, WindowStats } from '../../lib/export-types';
 import { AGENT_METRICS_DATE } from '../../lib/search-attributes';
 import type { backfillDays } from '../../workflows';
-import { installQuietRuntime } from '../helpers/runtime';
-import { testServerPath } from '../helpers/temporal-binaries';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
 const INDEXED_VALUE_TYPE_KEYWORD = 2;
@@ -90,18 +89,11 @@ describe('backfillDays workflow (time-skipping server)', function () {
   let bundle: WorkflowBundleWithSourceMap;
 
   before(async () => {
-    installQuietRuntime();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testServerPath() } },
-    });
+    ({ env, bundle } = await startTimeSkipping());
     // Day runs carry AgentMetricsDate; the test server must know it, or starting a child hangs.
     await env.connection.operatorService.addSearchAttributes({
       namespace: 'default',
       searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
-    });
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
     });
   });
 

@@ -1,14 +1,13 @@
+import { startTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ExportActivities } from '../../activities';
 import type { ExportDayInput, WindowStats } from '../../lib/export-types';
 import { exportDay } from '../../workflows';
-import { installQuietRuntime } from '../helpers/runtime';
-import { testServerPath } from '../helpers/temporal-binaries';
 
 type Stubs = { [K in keyof ExportActivities]: (...args: Parameters<ExportActivities[K]>) => Promise<unknown> };
 
@@ -104,14 +103,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
   let bundle: WorkflowBundleWithSourceMap;
 
   before(async () => {
-    installQuietRuntime();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testServerPath() } },
-    });
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
+    ({ env, bundle } = await startTimeSkipping());
   });
 
   after(async () => {
