@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { addDays, daysBetween } from '../lib/day-window';
-import type { DayPlan } from '../lib/day-plan';
+import { planLookbackDay, type DayPlan } from '../lib/day-plan';
 import { scheduledDay } from '../lib/schedule-day';
 import type { ActivityDeps } from './deps';
-import { planDays, type StatusTemplate } from './plan-days';
+import { readDayStatuses, type StatusTemplate } from './plan-days';
 
 export interface ScheduledPlanInput {
   /** The run's nominal time (ISO), from TemporalScheduledStartTime. */
@@ -15,7 +15,7 @@ export interface ScheduledPlanInput {
 
 export interface ScheduledPlan {
   readonly day: string;
-  /** The LOOKBACK_DAYS days before `day`, each planned as `--only stale` would: stale days run again. */
+  /** The LOOKBACK_DAYS days before `day`: stale days, and missing days with data, run (see planLookbackDay). */
   readonly lookback: readonly DayPlan[];
 }
 
@@ -28,6 +28,6 @@ export async function planScheduledRun(
   const day = scheduledDay(new Date(input.nominalTime), input.scheduleTimezone);
   if (input.lookbackDays === 0) return { day, lookback: [] };
   const days = daysBetween(addDays(day, -input.lookbackDays), addDays(day, -1));
-  const lookback = await planDays(deps, temporal, { days, template: input.template, only: 'stale', force: false });
-  return { day, lookback };
+  const statuses = await readDayStatuses(deps, temporal, { days, template: input.template });
+  return { day, lookback: statuses.map((s) => ({ ...s, ...planLookbackDay(s, input.template.minRows) })) };
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
-import { nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../lib/schedule-day';
+import { datesWithoutTime, nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../lib/schedule-day';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { dayRange } from './command-input';
@@ -11,6 +11,8 @@ import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type Schedul
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
+import { addDays } from '../lib/day-window';
+import type { ScheduledExportInput } from '../workflows/scheduled-export';
 
 type Action = (client: Client, config: ScheduleConfig) => Promise<number>;
 let chosen: { name: string; action: Action } | undefined;
@@ -57,6 +59,38 @@ async function runStatus(client: Client, workflowId: string): Promise<string> {
   }
 }
 
+type Calendar = {
+  hour: readonly { start: number; end?: number }[];
+  minute: readonly { start: number; end?: number }[];
+};
+
+/** A single daily time (one hour, one minute), or undefined for anything wider. */
+function dailyTime(calendars: readonly Calendar[] | undefined): { hour: number; minute: number } | undefined {
+  const [c, ...more] = calendars ?? [];
+  const single = (rs: Calendar['hour']) =>
+    rs.length === 1 && (rs[0]!.end ?? rs[0]!.start) === rs[0]!.start ? rs[0]!.start : undefined;
+  const hour = c && single(c.hour);
+  const minute = c && single(c.minute);
+  return more.length === 0 && hour !== undefined && minute !== undefined ? { hour, minute } : undefined;
+}
+
+/** Warns about the dates of the coming year on which the daily time does not exist (clocks go forward). */
+function dstGapNote(time: { hour: number; minute: number } | undefined, tz: string, lookbackDays: number): string {
+  if (!time) return '';
+  const dates = datesWithoutTime(time, tz, new Date(), 366);
+  const hhmm = `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+  return dates
+    .map((date) => {
+      const day = addDays(date, -1);
+      const then =
+        lookbackDays > 0
+          ? `the next day's run exports ${day} through its lookback`
+          : `${day} is not exported unless LOOKBACK_DAYS >= 1 or you backfill it`;
+      return `  note: ${hhmm} does not exist in ${tz} on ${date} (clocks go forward), so Temporal starts no run that day; ${then}\n`;
+    })
+    .join('');
+}
+
 const describe: Action = async (client, config) => {
   const d = await client.schedule.getHandle(config.schedule.SCHEDULE_ID).describe();
   const tz = d.spec.timezone ?? 'UTC';
@@ -68,6 +102,8 @@ const describe: Action = async (client, config) => {
     `Schedule ${d.scheduleId}: ${d.state.paused ? 'PAUSED' : 'active'}${d.state.note ? ` (note: ${d.state.note})` : ''}\n`,
   );
   out.write(`  spec: ${spec} in ${tz}\n`);
+  const args = d.action.args as readonly Partial<ScheduledExportInput>[] | undefined;
+  out.write(dstGapNote(dailyTime(d.spec.calendars), tz, args?.[0]?.lookbackDays ?? config.schedule.LOOKBACK_DAYS));
   out.write(
     `  action: workflow ${d.action.workflowType} on task queue ${d.action.taskQueue}; each run exports the day before its scheduled local date\n`,
   );

@@ -87,3 +87,17 @@ export function planDay(
         : { action: 'run', why: `missing: ${day.detail}` };
   }
 }
+
+/**
+ * What a scheduled run does with one of the LOOKBACK_DAYS days before its own: re-export it if it went stale (late
+ * data), or export it if it was never delivered although its source holds rows. The second case is a run the schedule
+ * itself never started: on the day clocks go forward, a SCHEDULE_TIME inside the skipped hour (02:00 in the US and
+ * most of Europe) does not exist and Temporal skips that day's run. Failed and running days, and missing days without
+ * data, are left alone: retrying them every night would repeat the same failure (see `npm run backfill`).
+ */
+export function planLookbackDay(day: DayStatus, minRows: number): Pick<DayPlan, 'action' | 'why'> {
+  if (day.state === 'stale') return { action: 'run', why: `stale: ${day.detail}` };
+  if (day.state === 'missing' && day.sourceRows > 0 && day.sourceRows >= minRows)
+    return { action: 'run', why: `missing: ${day.detail}, and the source holds ${day.sourceRows} rows` };
+  return { action: 'skip', why: `${day.state}: left to an operator` };
+}

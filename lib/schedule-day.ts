@@ -29,3 +29,27 @@ export function nominalRangeForDays(from: string, to: string, scheduleTimezone: 
   const afterLast = DateTime.fromISO(addDays(parseDay(to), 2), { zone: scheduleTimezone }).startOf('day');
   return { start: first.toJSDate(), end: new Date(afterLast.toMillis() - 1_000) };
 }
+
+/**
+ * The local dates, among the `days` days from `from`, on which `hour:minute` does not exist in `timezone` (it falls
+ * in the hour skipped when clocks go forward). Temporal starts no run on those dates; the next run's lookback exports
+ * the day that run would have exported (see planLookbackDay).
+ */
+export function datesWithoutTime(
+  time: { hour: number; minute: number },
+  timezone: string,
+  from: Date,
+  days: number,
+): string[] {
+  const first = DateTime.fromJSDate(from, { zone: timezone }).startOf('day');
+  const dates: string[] = [];
+  for (let i = 0; i < days; i += 1) {
+    const d = first.plus({ days: i });
+    const at = DateTime.fromObject(
+      { year: d.year, month: d.month, day: d.day, hour: time.hour, minute: time.minute },
+      { zone: timezone },
+    );
+    if (at.hour !== time.hour || at.minute !== time.minute) dates.push(d.toISODate() ?? '');
+  }
+  return dates;
+}

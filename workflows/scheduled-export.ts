@@ -24,7 +24,7 @@ export interface ScheduledExportInput {
 
 export interface ScheduledDayResult {
   readonly date: string;
-  readonly reason: 'scheduled' | 'stale';
+  readonly reason: 'scheduled' | 'stale' | 'missing';
   readonly result: 'exported' | 'up-to-date' | 'failed';
   readonly detail: string;
 }
@@ -62,8 +62,8 @@ function nominalTime(input: ScheduledExportInput): Date {
 
 /**
  * One action of the daily schedule: exports the day before the local date of its scheduled time (as child
- * `agent-metrics-D`), and re-checks the LOOKBACK_DAYS days before that, re-exporting those whose source rows changed
- * since their export (late data). Children are ABANDONed on parent close: a day's export finishes on its own even
+ * `agent-metrics-D`), and re-checks the LOOKBACK_DAYS days before that: it re-exports those whose source rows changed
+ * since their export (late data) and exports those never delivered that hold data (a run the schedule skipped). Children are ABANDONed on parent close: a day's export finishes on its own even
  * if this run is cancelled or terminated. Fails (after every day ended) if any day failed.
  */
 export async function scheduledExport(input: ScheduledExportInput): Promise<ScheduledExportResult> {
@@ -74,14 +74,14 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
   ]);
   const { day } = planned;
   upsertSearchAttributes([{ key: AGENT_METRICS_DATE, value: day }]);
-  const stale = planned.lookback.filter((p) => p.action === 'run');
+  const again = planned.lookback.filter((p) => p.action === 'run');
   setCurrentDetails(
     `scheduled ${nominal}: exporting **${day}**; re-check of ${planned.lookback.length} earlier days: ` +
-      (stale.length > 0 ? `re-exporting stale ${stale.map((p) => p.date).join(', ')}` : 'none stale'),
+      (again.length > 0 ? `exporting ${again.map((p) => `${p.date} (${p.state})`).join(', ')}` : 'all delivered'),
   );
   const work = [
     { date: day, reason: 'scheduled' as const },
-    ...stale.map((p) => ({ date: p.date, reason: 'stale' as const })),
+    ...again.map((p) => ({ date: p.date, reason: p.state === 'stale' ? ('stale' as const) : ('missing' as const) })),
   ];
   const days = await Promise.all(
     work.map(async ({ date, reason }): Promise<ScheduledDayResult> => {
@@ -102,6 +102,6 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
       'ScheduledExportFailed',
     );
   }
-  log.info('scheduled export done', { nominal, day, restaled: stale.length });
+  log.info('scheduled export done', { nominal, day, lookbackExports: again.length });
   return { nominalTime: nominal, day, days };
 }

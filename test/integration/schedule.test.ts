@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
 import { addDays, dayWindow, daysBetween, localDate } from '../../lib/day-window';
 import { parseManifest, type Manifest } from '../../lib/manifest';
-import { nominalRangeForDays } from '../../lib/schedule-day';
+import { datesWithoutTime, nominalRangeForDays } from '../../lib/schedule-day';
 import { manifestKey } from '../../lib/s3-keys';
 import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../lib/search-attributes';
 import type { ScheduledExportResult, scheduledExport } from '../../workflows/scheduled-export';
@@ -90,6 +91,8 @@ describe('the daily schedule on the Temporal dev server', function () {
       }
     }
   }
+  /** When the schedule's run that exports day d is due: 02:00 local on d + 1. */
+  const at = (d: string) => DateTime.fromISO(`${addDays(d, 1)}T02:00`, { zone: TZ }).toJSDate();
   const runId = (at: Date) => `${scheduleId}-${at.toISOString().replace('.000Z', 'Z')}`;
 
   it('create is idempotent and describe shows the next runs with the day each exports', async () => {
@@ -150,15 +153,17 @@ describe('the daily schedule on the Temporal dev server', function () {
   });
 
   it('a schedule backfill exports the day before each scheduled date, and re-exports late data of earlier days', async () => {
-    const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
+    // Three days whose runs all exist (none scheduled on the day clocks go forward: see the next test).
+    let start: string;
+    do start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
+    while (datesWithoutTime({ hour: 2, minute: 0 }, TZ, new Date(`${start}T12:00:00Z`), 4).length > 0);
     const [d0, d1, d2] = daysBetween(start, addDays(start, 2)) as [string, string, string];
     await insertCalls(ctx.clickhouse, database, table, [...calls(d0, 3), ...calls(d1, 5), ...calls(d2, 2)]);
 
     const first = await runCli('schedule', ['backfill', '--from', d0, '--to', d1], env);
     assert.equal(first.code, 0, first.stderr);
-    const { start: n0 } = nominalRangeForDays(d0, d0, TZ);
-    const at = (d: string) => new Date(nominalRangeForDays(d, d, TZ).start.getTime() + 2 * 3_600_000);
-    assert.equal(at(d0).getTime(), n0.getTime() + 2 * 3_600_000);
+    const { start: n0, end: n1 } = nominalRangeForDays(d0, d1, TZ);
+    assert.ok(n0 <= at(d0) && at(d1) <= n1, 'the replayed range holds both runs');
     const [r0, r1] = [await resultOf(runId(at(d0))), await resultOf(runId(at(d1)))];
     assert.equal(r0.day, d0, 'the run scheduled at 02:00 on d0 + 1 exports d0');
     assert.equal(r1.day, d1);
@@ -186,6 +191,32 @@ describe('the daily schedule on the Temporal dev server', function () {
       sha256: firstExport.csv.sha256,
       sourceFingerprint: firstExport.sourceFingerprint,
     });
+  });
+
+  it("exports the day whose run falls in the hour clocks skip, through the next run's lookback", async () => {
+    // 2013-03-10 02:00 does not exist in New York, so the schedule starts no run for 2013-03-09; the run of
+    // 2013-03-11 02:00 exports 2013-03-10 and finds 2013-03-09 never delivered. (Outside the other tests' dates.)
+    const [gap, next] = ['2013-03-09', '2013-03-10'];
+    assert.deepEqual(datesWithoutTime({ hour: 2, minute: 0 }, TZ, new Date('2013-03-09T12:00:00Z'), 3), ['2013-03-10']);
+    await insertCalls(ctx.clickhouse, database, table, [...calls(gap, 3), ...calls(next, 2)]);
+    const replay = await runCli('schedule', ['backfill', '--from', gap, '--to', next], env);
+    assert.equal(replay.code, 0, replay.stderr);
+    const r = await resultOf(runId(at(next)));
+    assert.deepEqual(
+      r.days.map((x) => [x.date, x.reason, x.result]),
+      [
+        [next, 'scheduled', 'exported'],
+        [gap, 'missing', 'exported'],
+      ],
+    );
+    const m = await manifest(gap);
+    assert.equal(m.reason, 'missing');
+    assert.equal(m.sourceRows, 3);
+    const described = await runCli('schedule', ['describe'], env);
+    assert.match(
+      described.stdout,
+      /note: 02:00 does not exist in America\/New_York on \d{4}-03-\d\d \(clocks go forward\)/,
+    );
   });
 
   it('a run started by hand uses the scheduled time it is given, and fails clearly without one', async () => {

@@ -5,8 +5,8 @@ import { loadConfig } from '../../lib/config';
 import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/batch-sql';
 import { daySlots, dayIndexSql } from '../../lib/day-slots';
 import { dayWindow, daysBetween } from '../../lib/day-window';
-import { dayState, dayWorkflowId, planDay, type DayStatus } from '../../lib/day-plan';
-import { nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../../lib/schedule-day';
+import { dayState, dayWorkflowId, planDay, planLookbackDay, type DayStatus } from '../../lib/day-plan';
+import { datesWithoutTime, nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../../lib/schedule-day';
 
 /** The day (1-based, 0 = none) the slot formula gives an instant, evaluated in JS as ClickHouse evaluates it. */
 function slotDay(s: ReturnType<typeof daySlots>, t: number): number {
@@ -110,9 +110,25 @@ describe('the scheduled day', () => {
     assert.equal(r.start.toISOString(), '2024-03-10T05:00:00.000Z');
     assert.equal(r.end.toISOString(), '2024-03-12T03:59:59.000Z');
   });
+
+  it('finds the dates on which the daily time falls in the hour clocks skip', () => {
+    const from = new Date('2024-01-01T12:00:00Z');
+    assert.deepEqual(datesWithoutTime({ hour: 2, minute: 0 }, 'America/New_York', from, 366), ['2024-03-10']);
+    assert.deepEqual(datesWithoutTime({ hour: 2, minute: 30 }, 'Europe/Berlin', from, 366), ['2024-03-31']);
+    assert.deepEqual(datesWithoutTime({ hour: 1, minute: 30 }, 'Europe/London', from, 366), ['2024-03-31']);
+    assert.deepEqual(datesWithoutTime({ hour: 3, minute: 0 }, 'America/New_York', from, 366), []);
+    assert.deepEqual(datesWithoutTime({ hour: 2, minute: 0 }, 'UTC', from, 366), []);
+  });
 });
 
 describe('day states and backfill decisions', () => {
+  const day = (state: DayStatus['state'], sourceRows = 10): DayStatus => ({
+    date: 'd',
+    state,
+    detail: 'x',
+    sourceRows,
+    fingerprint: 'f',
+  });
   const verified = { state: 'verified' as const, detail: 'ok' };
   const run = (status: string) => ({
     status,
@@ -136,13 +152,6 @@ describe('day states and backfill decisions', () => {
   });
 
   it('skips up-to-date days unless forced, and days --only leaves out', () => {
-    const day = (state: DayStatus['state'], sourceRows = 10): DayStatus => ({
-      date: 'd',
-      state,
-      detail: 'x',
-      sourceRows,
-      fingerprint: 'f',
-    });
     const opts = { only: 'all' as const, force: false, minRows: 1 };
     assert.equal(planDay(day('verified'), opts).action, 'skip');
     assert.equal(planDay(day('verified'), { ...opts, force: true }).action, 'run');
@@ -151,6 +160,15 @@ describe('day states and backfill decisions', () => {
     assert.equal(planDay(day('missing'), { ...opts, only: 'failed' }).action, 'skip');
     assert.equal(planDay(day('failed'), { ...opts, only: 'failed' }).action, 'run');
     assert.match(planDay(day('missing', 0), opts).why, /waits for data/);
+  });
+
+  it("exports a scheduled run's stale lookback days, and missing ones only when they hold data", () => {
+    assert.equal(planLookbackDay(day('stale'), 1).action, 'run');
+    assert.equal(planLookbackDay(day('missing'), 1).action, 'run');
+    assert.equal(planLookbackDay(day('missing', 0), 0).action, 'skip');
+    assert.equal(planLookbackDay(day('missing', 5), 6).action, 'skip');
+    for (const state of ['verified', 'failed', 'running'] as const)
+      assert.equal(planLookbackDay(day(state), 1).action, 'skip');
   });
 });
 
