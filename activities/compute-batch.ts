@@ -4,7 +4,6 @@ import { batchAgentMetricsSql } from '../lib/batch-sql';
 import type { CallStatus } from '../lib/call-status';
 import { daySlots, type DaySlots } from '../lib/day-slots';
 import type { PrecomputedDay, WindowStats } from '../lib/export-types';
-import { stagingKey } from '../lib/s3-keys';
 import { classifyClickHouseError } from '../lib/service-errors';
 import { readBatchStats, windowStats } from './batch-stats';
 import type { ActivityDeps } from './deps';
@@ -12,6 +11,8 @@ import { withHeartbeat } from './heartbeat';
 import { MetricsTally, type MetricsRow } from './metrics-tally';
 import { currentRun } from './run-info';
 import { streamToObject } from './s3-objects';
+import { csvObject, csvStagingKey } from './write-csv';
+import { csvWriter } from '../lib/csv-format';
 
 export interface BatchInput {
   /** Distinct and ascending; gaps are fine (days that need no export are left out). */
@@ -80,10 +81,11 @@ async function* queryStream<T>(
 }
 
 /**
- * Computes the metrics of several days with one ClickHouse query (instead of one query per day) and streams each
- * day's per-agent rows to its own staging object, `<prefix>/_staging/<D>/<this run>/metrics.jsonl`: each day keeps
- * its own file, verification and manifest in its own `exportDay` run. Returns, per day, what `computeMetrics`
- * returns for it alone, plus its window stats.
+ * Computes the metrics of several days with one ClickHouse query (instead of one query per day) and writes each
+ * day's CSV as it streams by (the same papaparse writer as writeCsv) to its own staging object,
+ * `<prefix>/_staging/<D>/<this run>/agent_metrics_<D>.csv`: each day keeps its own file, upload, verification and
+ * manifest in its own `exportDay` run. Returns, per day, what `computeMetrics` and `writeCsv` return for it alone,
+ * plus its window stats. Writing here rather than in each day's run saves every day an activity and an S3 round trip.
  */
 export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promise<PrecomputedDay[]> {
   const signal = Context.current().cancellationSignal;
@@ -98,26 +100,25 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
     const out: PrecomputedDay[] = [];
     try {
       for (const [index, dayStats] of stats.entries()) {
-        const key = stagingKey(input.prefix, dayStats.date, run.runId, 'metrics.jsonl');
+        const key = csvStagingKey(input.prefix, dayStats.date, run.runId);
         const day = new MetricsTally();
         progress.day = dayStats.date;
-        await streamToObject(
-          deps.s3,
-          { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
-          async (write) => {
-            for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
-              rows.take();
-              const line = day.add(r);
-              if (line === undefined) continue;
-              progress.agentRows += 1;
-              await write(line);
-            }
-          },
-        );
+        let csvRows = 0;
+        const file = await streamToObject(deps.s3, csvObject(deps, key, signal), async (write) => {
+          const csv = csvWriter(write, dayStats.date);
+          for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
+            rows.take();
+            const row = day.add(r);
+            if (row === undefined) continue;
+            progress.agentRows += 1;
+            await csv.add(row);
+          }
+          csvRows = await csv.end();
+        });
         out.push({
           stats: dayStats,
+          written: { stagingKey: key, bytes: file.bytes, sha256: file.sha256, rows: csvRows },
           computed: {
-            metricsKey: key,
             agentRows: day.agentRows,
             includedCalls: day.includedCalls,
             sourceRows: dayStats.sourceRows,

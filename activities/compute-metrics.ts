@@ -48,8 +48,8 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
         deps.clickhouse,
         sql,
         async (r) => {
-          const line = tally.add(r);
-          if (line !== undefined) await write(line);
+          const row = tally.add(r);
+          if (row !== undefined) await write(JSON.stringify(row) + '\n');
         },
         signal,
       );

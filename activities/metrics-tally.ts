@@ -20,8 +20,8 @@ export class MetricsTally {
   private negativeDuration = 0;
   private otherStatus = 0;
 
-  /** Counts one row; returns the JSON line to stage, or undefined for an agent without an included call. */
-  add(r: MetricsRow): string | undefined {
+  /** Counts one row; returns the agent's file row, or undefined for an agent without an included call. */
+  add(r: MetricsRow): AgentMetricsRow | undefined {
     this.conversations += Number(r.conversations);
     this.negativeDuration += Number(r.negative_duration);
     this.otherStatus += Number(r.other_status);
@@ -29,13 +29,7 @@ export class MetricsTally {
     if (calls === 0) return undefined;
     this.agentRows += 1;
     this.includedCalls += calls;
-    const row: AgentMetricsRow = {
-      agentId: r.agent_id,
-      calls,
-      avgCents: Number(r.avg_cents),
-      p90Cents: Number(r.p90_cents),
-    };
-    return JSON.stringify(row) + '\n';
+    return { agentId: r.agent_id, calls, avgCents: Number(r.avg_cents), p90Cents: Number(r.p90_cents) };
   }
 
   /** Rows of the day not in the file; never below 0, should rows arrive between the count and the query. */

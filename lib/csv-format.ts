@@ -34,3 +34,36 @@ export function csvLines(rows: readonly AgentMetricsRow[], date: string): string
   const data = rows.map((r) => [r.agentId, formatCents(r.avgCents), formatCents(r.p90Cents), String(r.calls), date]);
   return Papa.unparse(data, UNPARSE) + '\n';
 }
+
+/** Agents formatted per papaparse call: large enough to be cheap, small enough to stream a 50,000-agent day. */
+const ROWS_PER_BATCH = 2_000;
+
+/**
+ * Writes a day's CSV through `write` as its rows arrive: the header first (also for a day without agents), then the
+ * rows in batches. `end()` flushes and returns the number of agent rows.
+ */
+export function csvWriter(write: (text: string) => Promise<void>, date: string) {
+  let batch: AgentMetricsRow[] = [];
+  let rows = 0;
+  let started = false;
+  const flush = async (): Promise<void> => {
+    if (!started) await write(csvHeader());
+    started = true;
+    await write(csvLines(batch, date));
+    rows += batch.length;
+    batch = [];
+  };
+  return {
+    async add(row: AgentMetricsRow): Promise<void> {
+      batch.push(row);
+      if (batch.length === ROWS_PER_BATCH) await flush();
+    },
+    async end(): Promise<number> {
+      await flush();
+      return rows;
+    },
+    get rows(): number {
+      return rows + batch.length;
+    },
+  };
+}

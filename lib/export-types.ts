@@ -19,12 +19,14 @@ export interface ExportDayInput {
 }
 
 /**
- * A day a backfill computed together with other days in one ClickHouse query: its window stats and the staged
- * metrics object. The day's run goes on from "write the CSV"; the backfill removes the staged object afterwards.
+ * A day a backfill computed together with other days in one ClickHouse query and wrote as its own staged CSV: its
+ * window stats, counts and the staged file. The day's run goes on from "upload"; it removes the staged file after
+ * its manifest (and the backfill removes any a failed day left).
  */
 export interface PrecomputedDay {
   readonly stats: WindowStats;
-  readonly computed: ComputeResult;
+  readonly computed: Omit<ComputeResult, 'metricsKey'>;
+  readonly written: WrittenCsv;
   /** What the backfill's plan found delivered a moment before; when set, the run does not look again. */
   readonly delivery?: DeliveryCheck;
 }

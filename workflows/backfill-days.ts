@@ -98,7 +98,7 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
       phase.preparing = `computing ${what} in one ClickHouse query`;
       show();
       try {
-        const batch = await long.computeBatch.executeWithOptions({ summary: `compute ${what}` }, [
+        const batch = await long.computeBatch.executeWithOptions({ summary: `compute and write ${what}` }, [
           {
             days: group.map((x) => x.date),
             timezone: input.template.timezone,
@@ -109,7 +109,7 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
             known: group.map((x) => ({ date: x.date, sourceRows: x.sourceRows, fingerprint: x.fingerprint })),
           },
         ]);
-        staged.push(...batch.map((c) => c.computed.metricsKey));
+        staged.push(...batch.map((c) => c.written.stagingKey));
         computed.push(...batch);
       } catch (err) {
         log.warn('batch compute failed: each day of it computes alone', { days: what, error: failureText(err) });

@@ -67,10 +67,31 @@ function usablePrecomputed(input: ExportDayInput): PrecomputedDay | undefined {
   return p && p.stats.date === input.date && p.stats.sourceRows >= input.minRows ? p : undefined;
 }
 
+/** Compute in ClickHouse, then write the CSV: steps 2 and 3 of a day computed alone. */
+async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty: boolean) {
+  const { date } = input;
+  const computed = await long.computeMetrics.executeWithOptions({ summary: `compute ${date}` }, [
+    {
+      date,
+      timezone: input.timezone,
+      table: input.table,
+      prefix: input.prefix,
+      statuses: input.statuses,
+      empty,
+      stats,
+    },
+  ]);
+  setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
+  const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
+    { date, prefix: input.prefix, metricsKey: computed.metricsKey },
+  ]);
+  return { computed, staged, stagedKeys: [computed.metricsKey, staged.stagingKey] };
+}
+
 /**
  * One day's export (workflow id `agent-metrics-D`): check data, compute, write, upload, verify, manifest.
  * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may hand over
- * the day already computed (`input.precomputed`); the run then starts at "find delivery" and "write".
+ * the day already computed and written (`input.precomputed`); the run then starts at "upload".
  */
 export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
   const { date } = input;
@@ -97,23 +118,9 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const computed =
-    precomputed?.computed ??
-    (await long.computeMetrics.executeWithOptions({ summary: `compute ${date}` }, [
-      {
-        date,
-        timezone: input.timezone,
-        table: input.table,
-        prefix: input.prefix,
-        statuses: input.statuses,
-        empty,
-        stats,
-      },
-    ]));
-  setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
-  const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
-    { date, prefix: input.prefix, metricsKey: computed.metricsKey },
-  ]);
+  const { computed, staged, stagedKeys } = precomputed
+    ? { ...precomputed, staged: precomputed.written, stagedKeys: [precomputed.written.stagingKey] }
+    : await computeAndWrite(input, stats, empty);
   const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [
     { date, prefix: input.prefix, staged },
   ]);
@@ -134,6 +141,7 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       ...(empty ? { emptyReason: `fewer than MIN_ROWS=${input.minRows} rows after waiting; ON_EMPTY=publish` } : {}),
       sourceFingerprint: computed.fingerprint,
       csv: { key: verified.key, bytes: verified.bytes, sha256: verified.sha256 },
+      staged: stagedKeys,
       reason: input.reason ?? (input.force ? 'forced' : delivery.state === 'missing' ? 'new' : delivery.state),
       ...(delivery.manifest
         ? {

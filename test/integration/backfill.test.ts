@@ -161,7 +161,7 @@ describe('backfill on the real stack', function () {
     await ctx.clickhouse.close();
   });
 
-  it('computes a batch of days exactly as each day computed alone: fingerprints, counts and files', async () => {
+  it('computes and writes a batch of days exactly as each day computed alone: fingerprints, counts and files', async () => {
     const tz = 'America/New_York';
     const days = ['2024-03-09', '2024-03-10', '2024-03-11', '2024-03-13', '2024-11-03'];
     const rows = [...days, '2024-03-12'].flatMap((d, i) => dayRows(d, tz, i + 1, true));
@@ -183,21 +183,29 @@ describe('backfill on the real stack', function () {
       );
       const stats = await alone.run(acts.checkData, { date: b.stats.date, timezone: tz, table });
       assert.deepEqual(b.stats, stats, `${b.stats.date}: window stats`);
-      const single = (await alone.run(acts.computeMetrics, {
-        ...base,
+      const single = (await alone.run(acts.computeMetrics, { ...base, date: b.stats.date, empty: false })) as Awaited<
+        ReturnType<typeof acts.computeMetrics>
+      >;
+      const written = (await alone.run(acts.writeCsv, {
         date: b.stats.date,
-        empty: false,
-      })) as PrecomputedDay['computed'];
-      const counts = (c: PrecomputedDay['computed']) => ({ ...c, metricsKey: '', queryMs: 0 });
-      const [k1, k2] = [b.computed.metricsKey, single.metricsKey];
-      const fromBatch = counts(b.computed);
-      assert.deepEqual(fromBatch, counts(single), `${b.stats.date}: counts`);
+        prefix,
+        metricsKey: single.metricsKey,
+      })) as PrecomputedDay['written'];
+      const { metricsKey, ...singleCounts } = single;
+      assert.ok(metricsKey.endsWith('metrics.jsonl'));
+      assert.deepEqual({ ...b.computed, queryMs: 0 }, { ...singleCounts, queryMs: 0 }, `${b.stats.date}: counts`);
+      assert.deepEqual(
+        { ...b.written, stagingKey: '' },
+        { ...written, stagingKey: '' },
+        `${b.stats.date}: CSV size, SHA-256 and rows`,
+      );
       const [a, c] = await Promise.all([
-        readObject(ctx.s3, ctx.deps.bucket, k1),
-        readObject(ctx.s3, ctx.deps.bucket, k2),
+        readObject(ctx.s3, ctx.deps.bucket, b.written.stagingKey),
+        readObject(ctx.s3, ctx.deps.bucket, written.stagingKey),
       ]);
-      assert.equal(a, c, `${b.stats.date}: staged metrics`);
-      assert.ok(fromBatch.agentRows > 0 && fromBatch.leftOut.duplicateRows === 2);
+      assert.equal(a, c, `${b.stats.date}: staged CSV`);
+      assert.ok(a.startsWith('agent_id,avg_call_length_sec,p90_call_length_sec,total_calls,date\n'));
+      assert.ok(b.computed.agentRows > 0 && b.computed.leftOut.duplicateRows === 2);
     }
   });
 

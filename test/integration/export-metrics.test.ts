@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { findDelivery } from '../../activities/find-delivery';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/day-window';
@@ -257,6 +258,10 @@ describe('daily export on the real stack: exact numbers', function () {
     assert.deepEqual(third.rows, [[agent, '300', '300', '1', date]]);
     assert.equal(third.manifest.replaces?.sha256, first.manifest.csv.sha256);
     assert.notEqual(third.manifest.sourceFingerprint, first.manifest.sourceFingerprint);
+    const staging = await ctx.s3.send(
+      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${prefix}/_staging/` }),
+    );
+    assert.equal(staging.KeyCount ?? 0, 0, 'each run removed its staging objects');
   });
 
   it('publishes a header-only file and its manifest for an empty day when ON_EMPTY=publish', async () => {

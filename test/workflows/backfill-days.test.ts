@@ -24,9 +24,9 @@ const stats = (date: string): WindowStats => {
   return { ...w, sourceRows: 10, fingerprint: '10:ab' };
 };
 
-/** Activities that answer like healthy services, fast; `onWrite` sees each day's CSV write. */
+/** Activities that answer like healthy services, fast; `onUpload` sees each day's upload. */
 function stubs(
-  onWrite: (date: string) => Promise<void>,
+  onUpload: (date: string) => Promise<void>,
   counters: { computeBatch: number; computeMetrics: number },
 ): Stubs {
   return {
@@ -44,8 +44,8 @@ function stubs(
       counters.computeBatch += 1;
       return input.days.map((date): PrecomputedDay => ({
         stats: stats(date),
+        written: { stagingKey: `s/${date}`, bytes: 10, sha256: 'aa', rows: 2 },
         computed: {
-          metricsKey: `staged/${date}`,
           agentRows: 2,
           includedCalls: 9,
           sourceRows: 10,
@@ -66,11 +66,13 @@ function stubs(
       counters.computeMetrics += 1;
       throw new Error('a batched day must not compute alone');
     },
-    writeCsv: async (input) => {
-      await onWrite(input.date);
-      return { stagingKey: `s/${input.date}`, bytes: 10, sha256: 'aa', rows: 2 };
+    writeCsv: async () => {
+      throw new Error('a batched day must not write its CSV alone');
     },
-    uploadCsv: async (input) => ({ key: `k/${input.date}`, bytes: 10, sha256: 'aa' }),
+    uploadCsv: async (input) => {
+      await onUpload(input.date);
+      return { key: `k/${input.date}`, bytes: 10, sha256: 'aa' };
+    },
     verifyCsv: async (input) => ({ ...input }),
     writeManifest: async (m) => ({
       ...m,
