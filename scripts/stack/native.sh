@@ -99,7 +99,8 @@ start_process() {
         --ip "$STACK_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
         --metrics-port "$TEMPORAL_METRICS_PORT" --http-port "$TEMPORAL_HTTP_PORT" \
         --db-filename "$STACK_DIR/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE_NAME" \
-        --search-attribute "$SEARCH_ATTRIBUTE=Keyword" --log-level warn
+        --search-attribute "$SEARCH_ATTRIBUTE=Keyword" --log-level warn \
+        --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
       ;;
     clickhouse)
       write_clickhouse_config
