@@ -12,17 +12,21 @@ function ddlFile(): string {
   throw new Error('scripts/stack/conversations.sql not found');
 }
 
+/** The customer's DDL (`CREATE TABLE IF NOT EXISTS`) for a table of that shape named `database.table`. */
+export function conversationsDdl(database: string, table: string): string {
+  return readFileSync(ddlFile(), 'utf8')
+    .replace(/^--.*$/gm, '')
+    .replace('CREATE TABLE conversations', `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}`)
+    .replace(/;\s*$/, '');
+}
+
 /**
  * Creates a table with the customer's exact columns under another name (tests and benchmarks use their own), unless
  * it exists, and returns its row count.
  */
 export async function ensureConversationsTable(ch: ClickHouseClient, database: string, table: string): Promise<number> {
   const name = qualifiedName(database, table);
-  const ddl = readFileSync(ddlFile(), 'utf8')
-    .replace(/^--.*$/gm, '')
-    .replace('CREATE TABLE conversations', `CREATE TABLE IF NOT EXISTS ${name}`)
-    .replace(/;\s*$/, '');
-  await ch.command({ query: ddl });
+  await ch.command({ query: conversationsDdl(database, table) });
   const rs = await ch.query({ query: `SELECT count() AS n FROM ${name}`, format: 'JSONEachRow' });
   return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
 }

