@@ -91,6 +91,8 @@ describe('the daily schedule on the Temporal dev server', function () {
       }
     }
   }
+  /** What a scheduled run did, day by day: [date, reason, result]. */
+  const daysOf = (r: ScheduledExportResult) => r.days.map((x) => [x.date, x.reason, x.result]);
   /** When the schedule's run that exports day d is due: 02:00 local on d + 1. */
   const at = (d: string) => DateTime.fromISO(`${addDays(d, 1)}T02:00`, { zone: TZ }).toJSDate();
   const runId = (at: Date) => `${scheduleId}-${at.toISOString().replace('.000Z', 'Z')}`;
@@ -176,13 +178,10 @@ describe('the daily schedule on the Temporal dev server', function () {
     assert.equal((await runCli('schedule', ['backfill', '--from', d2, '--to', d2], env)).code, 0);
     const r2 = await resultOf(runId(at(d2)));
     assert.equal(r2.day, d2);
-    assert.deepEqual(
-      r2.days.map((x) => [x.date, x.reason, x.result]),
-      [
-        [d2, 'scheduled', 'exported'],
-        [d0, 'stale', 'exported'],
-      ],
-    );
+    assert.deepEqual(daysOf(r2), [
+      [d2, 'scheduled', 'exported'],
+      [d0, 'stale', 'exported'],
+    ]);
     const reexport = await manifest(d0);
     assert.equal(reexport.reason, 'stale');
     assert.equal(reexport.sourceRows, 4);
@@ -202,13 +201,10 @@ describe('the daily schedule on the Temporal dev server', function () {
     const replay = await runCli('schedule', ['backfill', '--from', gap, '--to', next], env);
     assert.equal(replay.code, 0, replay.stderr);
     const r = await resultOf(runId(at(next)));
-    assert.deepEqual(
-      r.days.map((x) => [x.date, x.reason, x.result]),
-      [
-        [next, 'scheduled', 'exported'],
-        [gap, 'missing', 'exported'],
-      ],
-    );
+    assert.deepEqual(daysOf(r), [
+      [next, 'scheduled', 'exported'],
+      [gap, 'missing', 'exported'],
+    ]);
     const m = await manifest(gap);
     assert.equal(m.reason, 'missing');
     assert.equal(m.sourceRows, 3);
