@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Context } from '@temporalio/activity';
 import { batchAgentMetricsSql } from '../lib/batch-sql';
 import type { CallStatus } from '../lib/call-status';
+import { csvWriter } from '../lib/csv-format';
 import { daySlots, type DaySlots } from '../lib/day-slots';
 import type { PrecomputedDay, WindowStats } from '../lib/export-types';
 import { classifyClickHouseError } from '../lib/service-errors';
@@ -12,7 +13,6 @@ import { MetricsTally, type MetricsRow } from './metrics-tally';
 import { currentRun } from './run-info';
 import { streamToObject } from './s3-objects';
 import { csvObject, csvStagingKey } from './write-csv';
-import { csvWriter } from '../lib/csv-format';
 
 export interface BatchInput {
   /** Distinct and ascending; gaps are fine (days that need no export are left out). */
