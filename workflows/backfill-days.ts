@@ -22,24 +22,16 @@ import {
   plannedDelivery,
   type Prepared,
 } from './backfill-parts';
+import { LONG_STEP, QUICK_STEP } from './activity-options';
 import { dayRange, nextDay } from './calendar';
 import { failureText, runDay } from './day-child';
 
 /** The CLI polls this for its progress bar; the Web UI shows the same in the run's current details. */
 export const progressQuery = defineQuery<BackfillProgress>(PROGRESS_QUERY);
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const quick = proxyActivities<BackfillActivities>({
-  startToCloseTimeout: '10 minutes',
-  scheduleToCloseTimeout: '2 hours',
-  retry,
-});
-const long = proxyActivities<BackfillActivities>({
-  startToCloseTimeout: '1 hour',
-  scheduleToCloseTimeout: '4 hours',
-  heartbeatTimeout: '1 minute',
-  retry,
-});
+// Planning reads up to a chunk of days from ClickHouse, S3 and Temporal: more time than a quick step of one day.
+const quick = proxyActivities<BackfillActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
+const long = proxyActivities<BackfillActivities>(LONG_STEP);
 
 /**
  * A backfill of `from`…`to` (workflow `agent-metrics-backfill-<from>-<to>`). Chunk by chunk (`chunkDays`): plan

@@ -4,13 +4,14 @@ import type { BackfillActivities } from '../activities';
 import { dayWorkflowId } from '../lib/day-plan';
 import type { ExportDayInput, ExportDayResult } from '../lib/export-types';
 import { AGENT_METRICS_DATE } from '../lib/search-attributes';
+import { RETRY } from './activity-options';
 import { exportDay } from './export-day';
 
 // Attaching waits for someone else's run, which may itself wait for data for hours (DATA_WAIT_TIMEOUT).
 const attach = proxyActivities<BackfillActivities>({
   startToCloseTimeout: '30 hours',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: RETRY,
 });
 
 export interface DayRun {

@@ -2,21 +2,10 @@ import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep, wor
 import type { ExportActivities } from '../activities';
 import type { DeliveryCheck, ExportDayInput, ExportDayResult, PrecomputedDay, WindowStats } from '../lib/export-types';
 import { summarizeManifest } from '../lib/manifest';
+import { LONG_STEP, QUICK_STEP } from './activity-options';
 
-// Quick look-ups and the S3 steps: retried with backoff until the service is back (at most about 2 hours).
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const quick = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '5 minutes',
-  scheduleToCloseTimeout: '2 hours',
-  retry,
-});
-// Long steps heartbeat: a dead worker is noticed within the heartbeat timeout and the step moves to another one.
-const long = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '1 hour',
-  scheduleToCloseTimeout: '4 hours',
-  heartbeatTimeout: '1 minute',
-  retry,
-});
+const quick = proxyActivities<ExportActivities>(QUICK_STEP);
+const long = proxyActivities<ExportActivities>(LONG_STEP);
 
 /** Waits durably (server timers) until the day holds at least minRows rows or the wait times out. */
 async function waitForData(input: ExportDayInput, first: WindowStats): Promise<WindowStats> {

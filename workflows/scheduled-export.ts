@@ -11,6 +11,7 @@ import type { BackfillActivities } from '../activities';
 import type { ExportTemplate } from '../lib/export-types';
 import { nominalTimeFromWorkflowId } from '../lib/schedule-day';
 import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../lib/search-attributes';
+import { QUICK_STEP } from './activity-options';
 import { failureText, runDay } from './day-child';
 
 /** Fixed when the schedule is created or updated (`npm run schedule -- create`): the run works out its own day. */
@@ -35,11 +36,7 @@ export interface ScheduledExportResult {
   readonly days: readonly ScheduledDayResult[];
 }
 
-const plan = proxyActivities<BackfillActivities>({
-  startToCloseTimeout: '5 minutes',
-  scheduleToCloseTimeout: '2 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const plan = proxyActivities<BackfillActivities>(QUICK_STEP);
 
 /**
  * The run's nominal time: TemporalScheduledStartTime, which the server sets on scheduled, backfilled and triggered
