@@ -1,4 +1,4 @@
-import { startTimeSkipping } from '../helpers/time-skipping';
+import { startTimeSkipping, stubManifest } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -74,14 +74,7 @@ function stubs(
       return { key: `k/${input.date}`, bytes: 10, sha256: 'aa' };
     },
     verifyCsv: async (input) => ({ ...input }),
-    writeManifest: async (m) => ({
-      ...m,
-      manifestVersion: 1,
-      csv: { bucket: 'b', ...m.csv },
-      generatedAt: 'now',
-      workflow: { id: 'w', runId: 'r' },
-      productVersion: 't',
-    }),
+    writeManifest: async (m) => stubManifest(m),
   };
 }
 

@@ -1,4 +1,4 @@
-import { startTimeSkipping } from '../helpers/time-skipping';
+import { startTimeSkipping, stubManifest } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
@@ -85,14 +85,7 @@ function healthyStubs(calls: string[]): Stubs {
     }),
     writeManifest: async (m) => {
       calls.push('writeManifest');
-      return {
-        ...m,
-        manifestVersion: 1,
-        csv: { bucket: 'b', ...m.csv },
-        generatedAt: 'now',
-        workflow: { id: 'w', runId: 'r' },
-        productVersion: 't',
-      };
+      return stubManifest(m);
     },
   };
 }
