@@ -15,17 +15,12 @@ import { parseManifest } from '../../lib/manifest';
 import { csvKey, manifestKey } from '../../lib/s3-keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import {
-  createConversationsTable,
-  dropTable,
   insertCalls,
-  randomId,
   readObject,
   stackContext,
   testInput,
   type CallRow,
-  startSuite,
-  stopSuite,
-  type SuiteServices,
+  useStackSuite,
 } from '../helpers/export-fixture';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
@@ -95,13 +90,10 @@ function dayRows(date: string, tz: string, seed: number, spill = false): CallRow
 describe('backfill on the real stack', function () {
   this.timeout(300_000);
   const ctx = stackContext();
+  const suite = useStackSuite(ctx);
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
   const acts = createActivities(ctx.deps);
   const quiet = new DefaultLogger('WARN');
-  let worker: SuiteServices['worker'];
-  let client: SuiteServices['client'];
-  let table: string;
-  let prefix: string;
 
   const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate => {
     const {
@@ -113,7 +105,7 @@ describe('backfill on the real stack', function () {
       onEmpty,
       pollIntervalMs,
       waitTimeoutMs,
-    } = testInput('2000-01-01', table, prefix);
+    } = testInput('2000-01-01', suite.table, suite.prefix);
     return { table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
   };
   const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
@@ -128,49 +120,31 @@ describe('backfill on the real stack', function () {
   });
   const cliEnv = (extra: Record<string, string> = {}) => ({
     ...ctx.env,
-    CLICKHOUSE_TABLE: table,
-    S3_PREFIX: prefix,
-    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    CLICKHOUSE_TABLE: suite.table,
+    S3_PREFIX: suite.prefix,
+    TEMPORAL_TASK_QUEUE: suite.worker.taskQueue,
     EXPORT_TIMEZONE: 'UTC',
     DATA_POLL_INTERVAL: '1s',
     DATA_WAIT_TIMEOUT: '3s',
     ...extra,
   });
   const csvRows = async (date: string) =>
-    Papa.parse<string[]>(await readObject(ctx.s3, ctx.deps.bucket, csvKey(prefix, date)), {
+    Papa.parse<string[]>(await readObject(ctx.s3, ctx.deps.bucket, csvKey(suite.prefix, date)), {
       skipEmptyLines: true,
     }).data.slice(1);
   const manifest = async (date: string) =>
-    parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(prefix, date)));
-
-  before(async () => {
-    ({ worker, client } = await startSuite(ctx));
-  });
-
-  beforeEach(async () => {
-    table = await createConversationsTable(ctx.clickhouse, database);
-    prefix = randomId('test');
-  });
-
-  afterEach(async () => {
-    await dropTable(ctx.clickhouse, database, table);
-  });
-
-  after(async () => {
-    await stopSuite({ worker, client });
-    await ctx.clickhouse.close();
-  });
+    parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(suite.prefix, date)));
 
   it('computes and writes a batch of days exactly as each day computed alone: fingerprints, counts and files', async () => {
     const tz = 'America/New_York';
     const days = ['2024-03-09', '2024-03-10', '2024-03-11', '2024-03-13', '2024-11-03'];
     const rows = [...days, '2024-03-12'].flatMap((d, i) => dayRows(d, tz, i + 1, true));
-    await insertCalls(ctx.clickhouse, database, table, rows);
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
     const env = new MockActivityEnvironment(
       { workflowExecution: { workflowId: 'batch', runId: randomUUID() } },
       { logger: quiet },
     );
-    const base = { timezone: tz, table, prefix, statuses: ['Answered' as const] };
+    const base = { timezone: tz, table: suite.table, prefix: suite.prefix, statuses: ['Answered' as const] };
     const batch = (await env.run(acts.computeBatch, { ...base, days })) as PrecomputedDay[];
     assert.deepEqual(
       batch.map((b) => b.stats.date),
@@ -181,14 +155,14 @@ describe('backfill on the real stack', function () {
         { workflowExecution: { workflowId: 'alone', runId: randomUUID() } },
         { logger: quiet },
       );
-      const stats = await alone.run(acts.checkData, { date: b.stats.date, timezone: tz, table });
+      const stats = await alone.run(acts.checkData, { date: b.stats.date, timezone: tz, table: suite.table });
       assert.deepEqual(b.stats, stats, `${b.stats.date}: window stats`);
       const single = (await alone.run(acts.computeMetrics, { ...base, date: b.stats.date, empty: false })) as Awaited<
         ReturnType<typeof acts.computeMetrics>
       >;
       const written = (await alone.run(acts.writeCsv, {
         date: b.stats.date,
-        prefix,
+        prefix: suite.prefix,
         metricsKey: single.metricsKey,
       })) as PrecomputedDay['written'];
       const { metricsKey, ...singleCounts } = single;
@@ -213,11 +187,17 @@ describe('backfill on the real stack', function () {
     const days = randomPastRange(5);
     const [d1, d2, d3, d4, d5] = days as [string, string, string, string, string];
     const rows = [d1, d2, d3, d5].flatMap((d, i) => dayRows(d, 'UTC', i + 1));
-    await insertCalls(ctx.clickhouse, database, table, rows);
-    await (await startExportDay(client, worker.taskQueue, testInput(d2, table, prefix))).result();
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
+    await (
+      await startExportDay(suite.client, suite.worker.taskQueue, testInput(d2, suite.table, suite.prefix))
+    ).result();
     const before = await manifest(d2);
 
-    const { handle } = await startBackfill(client, worker.taskQueue, backfillInput(d1, d5, { chunkDays: 1 }));
+    const { handle } = await startBackfill(
+      suite.client,
+      suite.worker.taskQueue,
+      backfillInput(d1, d5, { chunkDays: 1 }),
+    );
     const seen: BackfillProgress[] = [];
     const final = await watchBackfill(handle, (p) => seen.push(p), 200);
 
@@ -245,15 +225,15 @@ describe('backfill on the real stack', function () {
       'progress was visible while it ran',
     );
     // One day a chunk, three chunks a run: the workflow continued as new once and carried the outcomes along.
-    const first = await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const first = await suite.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
     assert.equal(first.status.name, 'CONTINUED_AS_NEW');
     const staging = await ctx.s3.send(
-      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${prefix}/_staging/` }),
+      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${suite.prefix}/_staging/` }),
     );
     assert.equal(staging.KeyCount ?? 0, 0, 'no staged objects left behind');
 
     const forced = await watchBackfill(
-      (await startBackfill(client, worker.taskQueue, backfillInput(d1, d2, { force: true }))).handle,
+      (await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2, { force: true }))).handle,
       () => undefined,
     );
     assert.deepEqual(
@@ -273,7 +253,7 @@ describe('backfill on the real stack', function () {
     await insertCalls(
       ctx.clickhouse,
       database,
-      table,
+      suite.table,
       [days[0]!, days[1]!, days[3]!].flatMap((d, i) => dayRows(d, 'UTC', i)),
     );
     const env = cliEnv({ ON_EMPTY: 'publish', DATA_WAIT_TIMEOUT: '8s' });
@@ -283,7 +263,7 @@ describe('backfill on the real stack', function () {
     first.kill('SIGKILL');
     await firstDone;
     const id = backfillWorkflowId(d1, d4);
-    assert.equal((await client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
+    assert.equal((await suite.client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
 
     const second = await runCli('backfill', ['--from', d1, '--to', d4], env);
     assert.equal(second.code, 0, second.stderr + second.stdout);
@@ -292,7 +272,7 @@ describe('backfill on the real stack', function () {
     for (const d of days) assert.ok((await manifest(d)).csv.sha256, d);
     assert.equal((await csvRows(days[2]!)).length, 0, 'the empty day got its header-only file');
     const runs = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId = '${id}' AND StartTime >= '${since}'` })) {
+    for await (const w of suite.client.workflow.list({ query: `WorkflowId = '${id}' AND StartTime >= '${since}'` })) {
       runs.push(w.runId);
     }
     assert.equal(runs.length, 1, 'one backfill, not two');
@@ -302,14 +282,14 @@ describe('backfill on the real stack', function () {
     const [d1, d2] = randomPastRange(2) as [string, string];
     // The dev server keeps old runs: count only the runs of this test (a random day may have been used before).
     const since = new Date(Date.now() - 1_000).toISOString();
-    await insertCalls(ctx.clickhouse, database, table, dayRows(d1, 'UTC', 1));
+    await insertCalls(ctx.clickhouse, database, suite.table, dayRows(d1, 'UTC', 1));
     // d2 has no rows yet: its run (started by "someone else") waits for data, then publishes a header-only file.
     const other = await startExportDay(
-      client,
-      worker.taskQueue,
-      testInput(d2, table, prefix, { onEmpty: 'publish', waitTimeoutMs: 6_000, pollIntervalMs: 1_000 }),
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(d2, suite.table, suite.prefix, { onEmpty: 'publish', waitTimeoutMs: 6_000, pollIntervalMs: 1_000 }),
     );
-    const { handle } = await startBackfill(client, worker.taskQueue, backfillInput(d1, d2));
+    const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
     const final = await watchBackfill(handle, () => undefined, 200);
     const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
     assert.equal(result[d1]?.result, 'verified');
@@ -317,22 +297,24 @@ describe('backfill on the real stack', function () {
     assert.match(result[d2]!.detail, /waited for the run already going/);
     const runs = [];
     const query = `WorkflowId = 'agent-metrics-${d2}' AND StartTime >= '${since}'`;
-    for await (const w of client.workflow.list({ query })) runs.push(w.runId);
+    for await (const w of suite.client.workflow.list({ query })) runs.push(w.runId);
     assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
     assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
   });
 
   it('prints the plan with --dry-run and starts nothing', async () => {
     const days = randomPastRange(3);
-    await insertCalls(ctx.clickhouse, database, table, dayRows(days[0]!, 'UTC', 1));
-    await (await startExportDay(client, worker.taskQueue, testInput(days[0]!, table, prefix))).result();
+    await insertCalls(ctx.clickhouse, database, suite.table, dayRows(days[0]!, 'UTC', 1));
+    await (
+      await startExportDay(suite.client, suite.worker.taskQueue, testInput(days[0]!, suite.table, suite.prefix))
+    ).result();
     const out = await runCli('backfill', ['--from', days[0]!, '--to', days[2]!, '--dry-run'], cliEnv());
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, new RegExp(`${days[0]}\\s+verified\\s+\\d+\\s+skip\\s+up to date`));
     assert.match(out.stdout, new RegExp(`${days[1]}\\s+missing\\s+0\\s+run\\s+missing, and the source holds 0 rows`));
     assert.match(out.stdout, /3 days: 2 would run, 0 would wait for a run already going, 1 skipped/);
     await assert.rejects(
-      client.workflow.getHandle(backfillWorkflowId(days[0]!, days[2]!)).describe(),
+      suite.client.workflow.getHandle(backfillWorkflowId(days[0]!, days[2]!)).describe(),
       WorkflowNotFoundError,
     );
   });
@@ -367,6 +349,6 @@ describe('backfill on the real stack', function () {
       assert.equal(r.code, 2, `${cases[i]![0].join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, cases[i]![1]);
     });
-    assert.equal((await client.workflow.count(`TaskQueue = '${queue}'`)).count, 0);
+    assert.equal((await suite.client.workflow.count(`TaskQueue = '${queue}'`)).count, 0);
   });
 });

@@ -9,18 +9,13 @@ import type { ExportDayInput } from '../../lib/export-types';
 import { parseManifest } from '../../lib/manifest';
 import { csvKey, manifestKey } from '../../lib/s3-keys';
 import {
-  createConversationsTable,
-  dropTable,
   insertCalls,
-  randomId,
   randomPastDay,
   readObject,
   stackContext,
   testInput,
   type CallRow,
-  startSuite,
-  stopSuite,
-  type SuiteServices,
+  useStackSuite,
 } from '../helpers/export-fixture';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
@@ -128,32 +123,11 @@ function edgeCaseRows(start: number, end: number, seed: number): CallRow[] {
 describe('daily export on the real stack: exact numbers', function () {
   this.timeout(300_000);
   const ctx = stackContext();
+  const suite = useStackSuite(ctx);
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
-  let worker: SuiteServices['worker'];
-  let client: SuiteServices['client'];
-  let table: string;
-  let prefix: string;
-
-  before(async () => {
-    ({ worker, client } = await startSuite(ctx));
-  });
-
-  beforeEach(async () => {
-    table = await createConversationsTable(ctx.clickhouse, database);
-    prefix = randomId('test');
-  });
-
-  afterEach(async () => {
-    await dropTable(ctx.clickhouse, database, table);
-  });
-
-  after(async () => {
-    await stopSuite({ worker, client });
-    await ctx.clickhouse.close();
-  });
 
   async function exportAndRead(input: ExportDayInput) {
-    const handle = await startExportDay(client, worker.taskQueue, input);
+    const handle = await startExportDay(suite.client, suite.worker.taskQueue, input);
     const result = await handle.result();
     const csv = await readObject(ctx.s3, ctx.deps.bucket, csvKey(input.prefix, input.date));
     const manifest = parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(input.prefix, input.date)));
@@ -165,8 +139,14 @@ describe('daily export on the real stack: exact numbers', function () {
     const date = randomPastDay();
     const w = dayWindow(date, 'UTC');
     const rows = edgeCaseRows(w.startEpoch, w.endEpoch, 42);
-    await insertCalls(ctx.clickhouse, database, table, rows);
-    const { result, csv, header, rows: got, manifest } = await exportAndRead(testInput(date, table, prefix));
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
+    const {
+      result,
+      csv,
+      header,
+      rows: got,
+      manifest,
+    } = await exportAndRead(testInput(date, suite.table, suite.prefix));
     const expected = referenceCsvRows(rows, { start: w.startEpoch, end: w.endEpoch }, ['Answered'], date);
     assert.deepEqual(header, HEADER);
     assert.equal(got.length, expected.length);
@@ -192,8 +172,8 @@ describe('daily export on the real stack: exact numbers', function () {
         { agentId: agent, start: w.startEpoch - 1, duration: 5_000 },
         { agentId: agent, start: w.startEpoch + 22 * 3600 + 1800, duration: 30 },
       ];
-      await insertCalls(ctx.clickhouse, database, table, rows);
-      const input = testInput(date, table, prefix, { timezone: 'America/New_York' });
+      await insertCalls(ctx.clickhouse, database, suite.table, rows);
+      const input = testInput(date, suite.table, suite.prefix, { timezone: 'America/New_York' });
       const { rows: got, manifest } = await exportAndRead(input);
       const expected = referenceCsvRows(rows, { start: w.startEpoch, end: w.endEpoch }, ['Answered'], date);
       assert.deepEqual(got, expected, date);
@@ -207,9 +187,9 @@ describe('daily export on the real stack: exact numbers', function () {
     const date = randomPastDay();
     const w = dayWindow(date, 'UTC');
     const rows = edgeCaseRows(w.startEpoch, w.endEpoch, 7);
-    await insertCalls(ctx.clickhouse, database, table, rows);
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
     const statuses = ['Answered', 'Missed', 'Voicemail'] as const;
-    const { rows: got } = await exportAndRead(testInput(date, table, prefix, { statuses: [...statuses] }));
+    const { rows: got } = await exportAndRead(testInput(date, suite.table, suite.prefix, { statuses: [...statuses] }));
     assert.deepEqual(got, referenceCsvRows(rows, { start: w.startEpoch, end: w.endEpoch }, [...statuses], date));
   });
 
@@ -218,7 +198,7 @@ describe('daily export on the real stack: exact numbers', function () {
     const w = dayWindow(date, 'UTC');
     const agent = randomUUID();
     const conversation = randomUUID();
-    await insertCalls(ctx.clickhouse, database, table, [
+    await insertCalls(ctx.clickhouse, database, suite.table, [
       {
         agentId: agent,
         conversationId: conversation,
@@ -227,13 +207,17 @@ describe('daily export on the real stack: exact numbers', function () {
         updatedAt: w.startEpoch + 200,
       },
     ]);
-    const first = await exportAndRead(testInput(date, table, prefix));
-    const again = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+    const first = await exportAndRead(testInput(date, suite.table, suite.prefix));
+    const again = await startExportDay(
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(date, suite.table, suite.prefix),
+    );
     const second = await again.result();
     assert.equal(second.status, 'up-to-date');
     assert.equal(second.generatedAt, first.manifest.generatedAt);
     // Late data: an appended update of the same conversation makes the day stale.
-    await insertCalls(ctx.clickhouse, database, table, [
+    await insertCalls(ctx.clickhouse, database, suite.table, [
       {
         agentId: agent,
         conversationId: conversation,
@@ -244,29 +228,31 @@ describe('daily export on the real stack: exact numbers', function () {
     ]);
     const stats = await (
       await import('../../activities/check-data')
-    ).readWindowStats(ctx.deps, { date, timezone: 'UTC', table });
+    ).readWindowStats(ctx.deps, { date, timezone: 'UTC', table: suite.table });
     const check = await findDelivery(ctx.deps, {
       date,
-      prefix,
+      prefix: suite.prefix,
       timezone: 'UTC',
       statuses: ['Answered'],
       fingerprint: stats.fingerprint,
     });
     assert.equal(check.state, 'stale');
-    const third = await exportAndRead(testInput(date, table, prefix));
+    const third = await exportAndRead(testInput(date, suite.table, suite.prefix));
     assert.equal(third.result.status, 'exported');
     assert.deepEqual(third.rows, [[agent, '300', '300', '1', date]]);
     assert.equal(third.manifest.replaces?.sha256, first.manifest.csv.sha256);
     assert.notEqual(third.manifest.sourceFingerprint, first.manifest.sourceFingerprint);
     const staging = await ctx.s3.send(
-      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${prefix}/_staging/` }),
+      new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${suite.prefix}/_staging/` }),
     );
     assert.equal(staging.KeyCount ?? 0, 0, 'each run removed its staging objects');
   });
 
   it('publishes a header-only file and its manifest for an empty day when ON_EMPTY=publish', async () => {
     const date = randomPastDay();
-    const { csv, manifest, result } = await exportAndRead(testInput(date, table, prefix, { onEmpty: 'publish' }));
+    const { csv, manifest, result } = await exportAndRead(
+      testInput(date, suite.table, suite.prefix, { onEmpty: 'publish' }),
+    );
     assert.equal(csv, `${HEADER.join(',')}\n`);
     assert.equal(result.agentRows, 0);
     assert.match(manifest.emptyReason ?? '', /MIN_ROWS/);
@@ -274,11 +260,15 @@ describe('daily export on the real stack: exact numbers', function () {
 
   it('fails with "no data for D" for an empty day when ON_EMPTY=fail, and writes nothing', async () => {
     const date = randomPastDay();
-    const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
+    const handle = await startExportDay(
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(date, suite.table, suite.prefix),
+    );
     await assert.rejects(handle.result(), (err: Error & { cause?: Error }) => {
       assert.match(err.cause?.message ?? '', new RegExp(`^no data for ${date}: 0 rows`));
       return true;
     });
-    await assert.rejects(readObject(ctx.s3, ctx.deps.bucket, csvKey(prefix, date)), /NoSuchKey|does not exist/);
+    await assert.rejects(readObject(ctx.s3, ctx.deps.bucket, csvKey(suite.prefix, date)), /NoSuchKey|does not exist/);
   });
 });

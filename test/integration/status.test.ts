@@ -5,18 +5,7 @@ import { collectStatus, renderStatus, type StatusRow } from '../../client/status
 import { startExportDay } from '../../client/start-export';
 import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
 import { runCli } from '../helpers/cli-process';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  randomId,
-  stackContext,
-  testInput,
-  type CallRow,
-  startSuite,
-  stopSuite,
-  type SuiteServices,
-} from '../helpers/export-fixture';
+import { insertCalls, stackContext, testInput, type CallRow, useStackSuite } from '../helpers/export-fixture';
 
 function calls(date: string, n: number): CallRow[] {
   const w = dayWindow(date, 'UTC');
@@ -27,30 +16,21 @@ function calls(date: string, n: number): CallRow[] {
 describe('status on the real stack', function () {
   this.timeout(300_000);
   const ctx = stackContext();
+  const suite = useStackSuite(ctx, 'per suite');
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
-  let worker: SuiteServices['worker'];
-  let client: SuiteServices['client'];
-  let table: string;
-  let prefix: string;
 
-  before(async () => {
-    ({ worker, client } = await startSuite(ctx));
-    table = await createConversationsTable(ctx.clickhouse, database);
-    prefix = randomId('test');
+  const template = () => ({
+    table: suite.table,
+    prefix: suite.prefix,
+    timezone: 'UTC',
+    statuses: ['Answered' as const],
+    minRows: 1,
   });
-
-  after(async () => {
-    await dropTable(ctx.clickhouse, database, table);
-    await stopSuite({ worker, client });
-    await ctx.clickhouse.close();
-  });
-
-  const template = () => ({ table, prefix, timezone: 'UTC', statuses: ['Answered' as const], minRows: 1 });
   const cliEnv = () => ({
     ...ctx.env,
-    CLICKHOUSE_TABLE: table,
-    S3_PREFIX: prefix,
-    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    CLICKHOUSE_TABLE: suite.table,
+    S3_PREFIX: suite.prefix,
+    TEMPORAL_TASK_QUEUE: suite.worker.taskQueue,
     EXPORT_TIMEZONE: 'UTC',
   });
 
@@ -63,30 +43,32 @@ describe('status on the real stack', function () {
       string,
       string,
     ];
-    await insertCalls(ctx.clickhouse, database, table, [
+    await insertCalls(ctx.clickhouse, database, suite.table, [
       ...calls(verified, 5),
       ...calls(stale, 6),
       ...calls(missing, 7),
     ]);
     for (const d of [verified, stale])
-      await (await startExportDay(client, worker.taskQueue, testInput(d, table, prefix))).result();
+      await (
+        await startExportDay(suite.client, suite.worker.taskQueue, testInput(d, suite.table, suite.prefix))
+      ).result();
     // Late data: a row of `stale` arrives after its export.
-    await insertCalls(ctx.clickhouse, database, table, calls(stale, 1));
+    await insertCalls(ctx.clickhouse, database, suite.table, calls(stale, 1));
     const failing = await startExportDay(
-      client,
-      worker.taskQueue,
-      testInput(failed, table, prefix, { waitTimeoutMs: 1_000, pollIntervalMs: 500 }),
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(failed, suite.table, suite.prefix, { waitTimeoutMs: 1_000, pollIntervalMs: 500 }),
     );
     await assert.rejects(failing.result(), WorkflowFailedError);
     const waiting = await startExportDay(
-      client,
-      worker.taskQueue,
-      testInput(running, table, prefix, { minRows: 1_000, waitTimeoutMs: 600_000, pollIntervalMs: 1_000 }),
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(running, suite.table, suite.prefix, { minRows: 1_000, waitTimeoutMs: 600_000, pollIntervalMs: 1_000 }),
     );
     try {
       const rows = await collectStatus(
         ctx.deps,
-        client,
+        suite.client,
         ctx.config.temporal,
         [verified, stale, missing, failed, running],
         template(),
@@ -126,9 +108,9 @@ describe('status on the real stack', function () {
 
   it('answers for a 365-day range in one fingerprint query and a few seconds', async () => {
     const days = daysBetween('2010-01-01', '2010-12-31');
-    await insertCalls(ctx.clickhouse, database, table, [...calls('2010-02-01', 3), ...calls('2010-12-31', 2)]);
+    await insertCalls(ctx.clickhouse, database, suite.table, [...calls('2010-02-01', 3), ...calls('2010-12-31', 2)]);
     const started = Date.now();
-    const rows = await collectStatus(ctx.deps, client, ctx.config.temporal, days, template());
+    const rows = await collectStatus(ctx.deps, suite.client, ctx.config.temporal, days, template());
     const took = Date.now() - started;
     assert.equal(rows.length, 365);
     assert.equal(rows.find((r) => r.date === '2010-02-01')?.sourceRows, 3);
