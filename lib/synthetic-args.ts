@@ -4,20 +4,15 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UsageError } from './errors';
 import { isIsoDate } from './synthetic-days';
+import type { SyntheticOptions } from './synthetic-plan';
 
-/** The command line of `npm run generate`, parsed and checked. */
-export interface GenerateArgs {
-  readonly from: string;
-  readonly to: string;
-  readonly callsPerDay: number;
-  readonly agents: number;
-  readonly seed: number;
-  readonly timezone: string;
-  readonly duplicateRate: number;
-  readonly updateRate: number;
-  readonly negativeRate: number;
-  readonly concurrency: number;
-}
+/** The command line of `npm run generate`, parsed and checked: the generator's options (see SyntheticOptions). */
+export type GenerateArgs = Required<
+  Pick<
+    SyntheticOptions,
+    'from' | 'to' | 'callsPerDay' | 'agents' | 'seed' | 'timezone' | 'duplicateRate' | 'updateRate' | 'negativeRate'
+  >
+> & { readonly concurrency: number };
 
 const date = z.string().refine(isIsoDate, 'expected a real calendar date as YYYY-MM-DD');
 const whole = (min: number, max: number) =>
