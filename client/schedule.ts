@@ -1,7 +1,13 @@
 import 'dotenv/config';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import { loadConfig } from '../lib/config';
 import { datesWithoutTime, nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../lib/schedule-day';
 import { workflowUiUrl } from '../lib/temporal-connection';
@@ -59,10 +65,7 @@ async function runStatus(client: Client, workflowId: string): Promise<string> {
   }
 }
 
-type Calendar = {
-  hour: readonly { start: number; end?: number }[];
-  minute: readonly { start: number; end?: number }[];
-};
+type Calendar = NonNullable<ScheduleDescription['spec']['calendars']>[number];
 
 /** A single daily time (one hour, one minute), or undefined for anything wider. */
 function dailyTime(calendars: readonly Calendar[] | undefined): { hour: number; minute: number } | undefined {
