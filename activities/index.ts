@@ -1,22 +1,22 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { CallStatus } from '../lib/call-status';
-import type { DayPlan } from '../lib/day-plan';
-import type { DeliveryCheck, ExportDayResult, PrecomputedDay, WindowStats } from '../lib/export-types';
-import { awaitExport } from './await-export';
-import { readWindowStats } from './check-data';
-import { computeBatch, type BatchInput } from './compute-batch';
-import { computeMetrics, type ComputeInput } from './compute-metrics';
+import type { CallStatus } from '../common/call-status';
+import type { DayPlan } from '../common/day-state';
+import type { DeliveryCheck, ExportDayResult, PrecomputedDay, WindowStats } from '../common/export-types';
+import { awaitExport } from './planning/await-export';
+import { readWindowStats } from './export/check-data';
+import { computeBatch, type BatchInput } from './planning/compute-batch';
+import { computeMetrics, type ComputeInput } from './export/compute-metrics';
 import type { ActivityDeps } from './deps';
-import { failFast } from './failures';
-import { findDelivery, type DeliveryQuery } from './find-delivery';
-import { planDays, type PlanQuery } from './plan-days';
-import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './plan-scheduled';
-import { removeStaged } from './remove-staged';
-import { uploadCsv } from './upload-csv';
-import { verifyCsv } from './verify-csv';
-import { writeCsv } from './write-csv';
-import { writeManifest, type ManifestInput } from './write-manifest';
+import { failFast } from './fail-fast';
+import { findDelivery, type DeliveryQuery } from '../lib/s3/delivery';
+import { planDays, type PlanQuery } from '../lib/days/day-status';
+import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
+import { removeStaged } from './planning/remove-staged';
+import { uploadCsv } from './export/upload-csv';
+import { verifyCsv } from './export/verify-csv';
+import { writeCsv } from './export/write-csv';
+import { writeManifest, type ManifestInput } from './export/write-manifest';
 
 export type { ActivityDeps } from './deps';
 

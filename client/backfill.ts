@@ -1,11 +1,11 @@
 import 'dotenv/config';
 import { Command } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
-import { planDays } from '../activities/plan-days';
-import { countOutcomes, type BackfillInput } from '../lib/backfill-types';
-import { createClickHouse } from '../lib/clickhouse-client';
+import { planDays } from '../lib/days/day-status';
+import { countOutcomes, type BackfillInput } from '../common/backfill-types';
+import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig, type Config } from '../lib/config';
-import { createS3 } from '../lib/s3-client';
+import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { describeError, runCli } from './cli';
 import { dayRange, exportTemplate, intOption, selectionOption } from './command-input';

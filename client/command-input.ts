@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { ExportSettings } from '../lib/config';
-import { BACKFILL_SELECTIONS, type BackfillSelection } from '../lib/day-plan';
-import { addDays, daysBetween, InvalidDayError, parseDay } from '../lib/day-window';
+import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state';
+import { addDays, daysBetween, InvalidDayError, parseDay } from '../lib/days/day-window';
 import { UsageError } from '../lib/errors';
-import type { ExportTemplate } from '../lib/export-types';
+import type { ExportTemplate } from '../common/export-types';
 import { exportInput } from './export-input';
 
 /** The longest range one command takes (ten years): keeps every workflow payload small. */

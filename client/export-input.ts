@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import type { ExportSettings } from '../lib/config';
-import { InvalidDayError, parseDay } from '../lib/day-window';
+import { InvalidDayError, parseDay } from '../lib/days/day-window';
 import { UsageError } from '../lib/errors';
-import type { ExportDayInput } from '../lib/export-types';
+import type { ExportDayInput } from '../common/export-types';
 
 /** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Future days are refused. */
 export function resolveExportDay(explicit: string | undefined, env: NodeJS.ProcessEnv, timezone: string): string {

@@ -1,10 +1,10 @@
 import 'dotenv/config';
 import { Command } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
-import { readTextIfExists } from '../activities/s3-objects';
+import { readTextIfExists } from '../lib/s3/objects';
 import { loadConfig } from '../lib/config';
 import { UsageError } from '../lib/errors';
-import { createS3 } from '../lib/s3-client';
+import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { describeError, runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
-import { countOutcomes, type BackfillProgress, type DayOutcome } from '../lib/backfill-types';
-import type { DayPlan } from '../lib/day-plan';
+import { countOutcomes, type BackfillProgress, type DayOutcome } from '../common/backfill-types';
+import type { DayPlan } from '../common/day-state';
 import { count, renderTable } from './table';
 
 /** How a backfill's progress reaches the terminal: a live bar on a TTY, plain lines otherwise. */

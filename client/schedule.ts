@@ -9,7 +9,12 @@ import {
   type ScheduleDescription,
 } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
-import { datesWithoutTime, nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../lib/schedule-day';
+import {
+  datesWithoutTime,
+  nominalRangeForDays,
+  nominalTimeFromWorkflowId,
+  scheduledDay,
+} from '../lib/days/schedule-day';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { dayRange } from './command-input';
@@ -17,7 +22,7 @@ import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type Schedul
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
-import { addDays } from '../lib/day-window';
+import { addDays } from '../lib/days/day-window';
 import type { ScheduledExportInput } from '../workflows/scheduled-export';
 
 type Action = (client: Client, config: ScheduleConfig) => Promise<number>;

@@ -7,7 +7,12 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithStartDetails,
 } from '@temporalio/client';
-import { backfillWorkflowId, PROGRESS_QUERY, type BackfillInput, type BackfillProgress } from '../lib/backfill-types';
+import {
+  backfillWorkflowId,
+  PROGRESS_QUERY,
+  type BackfillInput,
+  type BackfillProgress,
+} from '../common/backfill-types';
 import type { backfillDays } from '../workflows';
 
 export type BackfillHandle = WorkflowHandle<typeof backfillDays>;

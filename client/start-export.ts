@@ -4,10 +4,10 @@ import {
   type Client,
   type WorkflowHandleWithStartDetails,
 } from '@temporalio/client';
-import type { ExportDayInput } from '../lib/export-types';
-import { AGENT_METRICS_DATE } from '../lib/search-attributes';
+import type { ExportDayInput } from '../common/export-types';
+import { AGENT_METRICS_DATE } from '../common/search-attributes';
 import type { exportDay } from '../workflows';
-import { dayWorkflowId } from '../lib/day-plan';
+import { dayWorkflowId } from '../common/day-state';
 
 /**
  * Starts day D's export as workflow `agent-metrics-D`, or attaches to the run already going for D: two starts at

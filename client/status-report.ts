@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
-import { readDayStatuses, type StatusTemplate } from '../activities/plan-days';
+import { readDayStatuses, type StatusTemplate } from '../lib/days/day-status';
 import type { TemporalSettings } from '../lib/config';
-import { dayWorkflowId, type DayState } from '../lib/day-plan';
+import { dayWorkflowId, type DayState } from '../common/day-state';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { count, renderTable } from './table';
 

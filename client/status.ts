@@ -1,8 +1,8 @@
 import 'dotenv/config';
 import { Command } from 'commander';
-import { createClickHouse } from '../lib/clickhouse-client';
+import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig } from '../lib/config';
-import { createS3 } from '../lib/s3-client';
+import { createS3 } from '../lib/s3/client';
 import { runCli } from './cli';
 import { dayRange } from './command-input';
 import { collectStatus, renderStatus } from './status-report';

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './errors';
-import { CALL_STATUSES, type CallStatus } from './call-status';
+import { CALL_STATUSES, type CallStatus } from '../common/call-status';
 import { parseDuration } from './durations';
 
 /** Variables whose values are never echoed back in an error message. */

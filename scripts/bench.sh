@@ -20,11 +20,11 @@ set -a
 set +a
 
 case "${BENCH_ONLY:-all}" in
-  export) node dist/bench/export.js ;;
-  backfill) BENCH_SPAWN_WORKER=1 node dist/bench/backfill.js ;;
+  export) node dist/tools/bench/export.js ;;
+  backfill) BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js ;;
   all)
-    node dist/bench/export.js
-    BENCH_SPAWN_WORKER=1 node dist/bench/backfill.js
+    node dist/tools/bench/export.js
+    BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js
     ;;
   *) echo "BENCH_ONLY must be export or backfill" >&2; exit 2 ;;
 esac

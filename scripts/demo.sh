@@ -58,7 +58,7 @@ rows=$(curl -sS "http://$CLICKHOUSE_HOST:$CLICKHOUSE_PORT/" --data-binary \
   "SELECT count() FROM $CLICKHOUSE_DATABASE.$CLICKHOUSE_TABLE WHERE call_start >= toDateTime('$day 00:00:00', 'UTC') AND call_start < toDateTime('$day 00:00:00', 'UTC') + 86400")
 if [ "$rows" -eq 0 ]; then
   say "generating $calls calls by $agents agents on $day"
-  node dist/client/generate.js --from "$day" --to "$day" --calls-per-day "$calls" --agents "$agents" --seed 1
+  node dist/tools/generate/main.js --from "$day" --to "$day" --calls-per-day "$calls" --agents "$agents" --seed 1
 else
   say "$day already holds $rows rows: not generating"
 fi

@@ -2,11 +2,11 @@ import 'dotenv/config';
 import { existsSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createClickHouse } from '../lib/clickhouse-client';
+import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
-import { createS3 } from '../lib/s3-client';
+import { createS3 } from '../lib/s3/client';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { WORKFLOW_BUNDLE_PATH } from './bundle';
 

@@ -10,9 +10,9 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { BackfillActivities } from '../activities';
-import { PROGRESS_QUERY, type BackfillInput, type BackfillProgress, type DayOutcome } from '../lib/backfill-types';
-import type { DayPlan } from '../lib/day-plan';
-import type { ExportDayInput, PrecomputedDay } from '../lib/export-types';
+import { PROGRESS_QUERY, type BackfillInput, type BackfillProgress, type DayOutcome } from '../common/backfill-types';
+import type { DayPlan } from '../common/day-state';
+import type { ExportDayInput, PrecomputedDay } from '../common/export-types';
 import {
   batches,
   chunksOf,
@@ -23,7 +23,7 @@ import {
   type Prepared,
 } from './backfill-parts';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
-import { dayRange, nextDay } from './calendar';
+import { dayRange, nextDay } from '../common/calendar';
 import { failureText, runDay } from './day-child';
 
 /** The CLI polls this for its progress bar; the Web UI shows the same in the run's current details. */

@@ -1,6 +1,6 @@
-import { countOutcomes, type BackfillProgress, type DayOutcome } from '../lib/backfill-types';
-import type { DayPlan } from '../lib/day-plan';
-import type { DeliveryCheck, PrecomputedDay } from '../lib/export-types';
+import { countOutcomes, type BackfillProgress, type DayOutcome } from '../common/backfill-types';
+import type { DayPlan } from '../common/day-state';
+import type { DeliveryCheck, PrecomputedDay } from '../common/export-types';
 import type { DayRun } from './day-child';
 
 /** Source rows one batch query may aggregate: bounds ClickHouse's memory (it sorts every included duration). */

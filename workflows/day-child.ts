@@ -1,9 +1,9 @@
 import { proxyActivities, startChild, type ParentClosePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { BackfillActivities } from '../activities';
-import { dayWorkflowId } from '../lib/day-plan';
-import type { ExportDayInput, ExportDayResult } from '../lib/export-types';
-import { AGENT_METRICS_DATE } from '../lib/search-attributes';
+import { dayWorkflowId } from '../common/day-state';
+import type { ExportDayInput, ExportDayResult } from '../common/export-types';
+import { AGENT_METRICS_DATE } from '../common/search-attributes';
 import { RETRY } from './activity-options';
 import { exportDay } from './export-day';
 

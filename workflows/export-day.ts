@@ -1,7 +1,13 @@
 import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ExportActivities } from '../activities';
-import type { DeliveryCheck, ExportDayInput, ExportDayResult, PrecomputedDay, WindowStats } from '../lib/export-types';
-import { summarizeManifest } from '../lib/manifest';
+import type {
+  DeliveryCheck,
+  ExportDayInput,
+  ExportDayResult,
+  PrecomputedDay,
+  WindowStats,
+} from '../common/export-types';
+import { summarizeManifest } from '../common/manifest';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
 
 const quick = proxyActivities<ExportActivities>(QUICK_STEP);

@@ -8,9 +8,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BackfillActivities } from '../activities';
-import type { ExportTemplate } from '../lib/export-types';
-import { nominalTimeFromWorkflowId } from '../lib/schedule-day';
-import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../lib/search-attributes';
+import type { ExportTemplate } from '../common/export-types';
+import { nominalTimeFromWorkflowId } from '../lib/days/schedule-day';
+import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../common/search-attributes';
 import { QUICK_STEP } from './activity-options';
 import { failureText, runDay } from './day-child';
 

@@ -1,4 +1,4 @@
-import { ensureConversationsTable } from '../../lib/conversations-table';
+import { ensureConversationsTable } from '../../lib/clickhouse/conversations-table';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -11,13 +11,13 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import type { CallStatus } from '../../lib/call-status';
-import { createClickHouse } from '../../lib/clickhouse-client';
+import type { CallStatus } from '../../common/call-status';
+import { createClickHouse } from '../../lib/clickhouse/client';
 import { loadConfig } from '../../lib/config';
-import type { ExportDayInput } from '../../lib/export-types';
-import { createS3 } from '../../lib/s3-client';
-import { qualifiedName } from '../../lib/sql-literals';
-import { COLUMNS } from '../../lib/synthetic-sql';
+import type { ExportDayInput } from '../../common/export-types';
+import { createS3 } from '../../lib/s3/client';
+import { qualifiedName } from '../../lib/clickhouse/sql-literals';
+import { COLUMNS } from '../../tools/generate/sql';
 import { installQuietRuntime } from './runtime';
 import { stackEnv } from './stack';
 

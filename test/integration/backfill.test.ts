@@ -8,11 +8,11 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
-import { backfillWorkflowId, type BackfillInput, type BackfillProgress } from '../../lib/backfill-types';
-import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
-import type { ExportTemplate, PrecomputedDay } from '../../lib/export-types';
-import { parseManifest } from '../../lib/manifest';
-import { csvKey, manifestKey } from '../../lib/s3-keys';
+import { backfillWorkflowId, type BackfillInput, type BackfillProgress } from '../../common/backfill-types';
+import { addDays, dayWindow, daysBetween } from '../../lib/days/day-window';
+import type { ExportTemplate, PrecomputedDay } from '../../common/export-types';
+import { parseManifest } from '../../common/manifest';
+import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import {
   insertCalls,

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/batch-sql';
-import type { CallStatus } from '../../lib/call-status';
-import { conversationsDdl } from '../../lib/conversations-table';
-import { daySlots } from '../../lib/day-slots';
-import { dayWindow } from '../../lib/day-window';
-import { agentMetricsSql, windowStatsSql } from '../../lib/metrics-sql';
-import { qualifiedName, quoteIdentifier } from '../../lib/sql-literals';
-import { generateConversations } from '../../lib/synthetic-calls';
-import { planGeneration } from '../../lib/synthetic-plan';
-import { insertChunkSql } from '../../lib/synthetic-sql';
+import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/clickhouse/batch-sql';
+import type { CallStatus } from '../../common/call-status';
+import { conversationsDdl } from '../../lib/clickhouse/conversations-table';
+import { daySlots } from '../../lib/clickhouse/day-slots';
+import { dayWindow } from '../../lib/days/day-window';
+import { agentMetricsSql, windowStatsSql } from '../../lib/clickhouse/metrics-sql';
+import { qualifiedName, quoteIdentifier } from '../../lib/clickhouse/sql-literals';
+import { generateConversations } from '../../tools/generate/calls';
+import { planGeneration } from '../../tools/generate/plan';
+import { insertChunkSql } from '../../tools/generate/sql';
 import { runOnCurrentClickHouse } from '../helpers/current-clickhouse';
 import {
   createConversationsTable,

@@ -6,10 +6,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { startExportDay } from '../../client/start-export';
-import { createClickHouse } from '../../lib/clickhouse-client';
-import { dayWindow } from '../../lib/day-window';
-import { createS3 } from '../../lib/s3-client';
-import { qualifiedName } from '../../lib/sql-literals';
+import { createClickHouse } from '../../lib/clickhouse/client';
+import { dayWindow } from '../../lib/days/day-window';
+import { createS3 } from '../../lib/s3/client';
+import { qualifiedName } from '../../lib/clickhouse/sql-literals';
 import {
   createConversationsTable,
   dropTable,

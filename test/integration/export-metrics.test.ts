@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { findDelivery } from '../../activities/find-delivery';
+import { findDelivery } from '../../lib/s3/delivery';
 import { startExportDay } from '../../client/start-export';
-import { dayWindow } from '../../lib/day-window';
-import type { ExportDayInput } from '../../lib/export-types';
-import { parseManifest } from '../../lib/manifest';
-import { csvKey, manifestKey } from '../../lib/s3-keys';
+import { dayWindow } from '../../lib/days/day-window';
+import type { ExportDayInput } from '../../common/export-types';
+import { parseManifest } from '../../common/manifest';
+import { csvKey, manifestKey } from '../../lib/s3/keys';
 import {
   insertCalls,
   randomPastDay,
@@ -227,7 +227,7 @@ describe('daily export on the real stack: exact numbers', function () {
       },
     ]);
     const stats = await (
-      await import('../../activities/check-data')
+      await import('../../activities/export/check-data')
     ).readWindowStats(ctx.deps, { date, timezone: 'UTC', table: suite.table });
     const check = await findDelivery(ctx.deps, {
       date,

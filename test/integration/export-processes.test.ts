@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { Client, Connection } from '@temporalio/client';
 import { startExportDay } from '../../client/start-export';
-import { dayWindow } from '../../lib/day-window';
-import { csvKey } from '../../lib/s3-keys';
+import { dayWindow } from '../../lib/days/day-window';
+import { csvKey } from '../../lib/s3/keys';
 import {
   createConversationsTable,
   dropTable,

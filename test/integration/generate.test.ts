@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DateTime } from 'luxon';
-import { CALL_STATUSES } from '../../lib/call-status';
-import { createClickHouse } from '../../lib/clickhouse-client';
+import { CALL_STATUSES } from '../../common/call-status';
+import { createClickHouse } from '../../lib/clickhouse/client';
 import { loadConfig } from '../../lib/config';
-import { qualifiedName, quoteString } from '../../lib/sql-literals';
-import { generateConversations, type GenerateOptions, type GenerateSummary } from '../../lib/synthetic-calls';
+import { qualifiedName, quoteString } from '../../lib/clickhouse/sql-literals';
+import { generateConversations, type GenerateOptions, type GenerateSummary } from '../../tools/generate/calls';
 import { readStackEnvFile, REPO_ROOT } from '../helpers/stack';
 
 // CLICKHOUSE_* from the environment, else from the local stack (.stack/stack.env).

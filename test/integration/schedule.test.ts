@@ -5,11 +5,11 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
-import { addDays, dayWindow, daysBetween, localDate } from '../../lib/day-window';
-import { parseManifest, type Manifest } from '../../lib/manifest';
-import { datesWithoutTime, nominalRangeForDays } from '../../lib/schedule-day';
-import { manifestKey } from '../../lib/s3-keys';
-import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../lib/search-attributes';
+import { addDays, dayWindow, daysBetween, localDate } from '../../lib/days/day-window';
+import { parseManifest, type Manifest } from '../../common/manifest';
+import { datesWithoutTime, nominalRangeForDays } from '../../lib/days/schedule-day';
+import { manifestKey } from '../../lib/s3/keys';
+import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../common/search-attributes';
 import type { ScheduledExportResult, scheduledExport } from '../../workflows/scheduled-export';
 import { runCli } from '../helpers/cli-process';
 import {

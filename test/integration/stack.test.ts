@@ -7,7 +7,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createClickHouse } from '../../lib/clickhouse-client';
+import { createClickHouse } from '../../lib/clickhouse/client';
 import { loadConfig } from '../../lib/config';
 import { pingWorkflow, sleepyWorkflow } from '../fixtures/ping-workflow';
 import { REPO_ROOT, STACK_ENV_FILE, readStackEnvFile, stackEnv } from '../helpers/stack';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { collectStatus, renderStatus, type StatusRow } from '../../client/status-report';
 import { startExportDay } from '../../client/start-export';
-import { addDays, dayWindow, daysBetween } from '../../lib/day-window';
+import { addDays, dayWindow, daysBetween } from '../../lib/days/day-window';
 import { runCli } from '../helpers/cli-process';
 import { insertCalls, stackContext, testInput, type CallRow, useStackSuite } from '../helpers/export-fixture';
 

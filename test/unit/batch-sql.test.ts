@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
-import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/batch-sql';
-import { daySlots, dayIndexSql } from '../../lib/day-slots';
-import { dayWindow, daysBetween } from '../../lib/day-window';
-import { dayState, dayWorkflowId, planDay, planLookbackDay, type DayStatus } from '../../lib/day-plan';
-import { datesWithoutTime, nominalRangeForDays, nominalTimeFromWorkflowId, scheduledDay } from '../../lib/schedule-day';
+import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/clickhouse/batch-sql';
+import { daySlots, dayIndexSql } from '../../lib/clickhouse/day-slots';
+import { dayWindow, daysBetween } from '../../lib/days/day-window';
+import { dayState, dayWorkflowId, planDay, planLookbackDay, type DayStatus } from '../../common/day-state';
+import {
+  datesWithoutTime,
+  nominalRangeForDays,
+  nominalTimeFromWorkflowId,
+  scheduledDay,
+} from '../../lib/days/schedule-day';
 
 /** The day (1-based, 0 = none) the slot formula gives an instant, evaluated in JS as ClickHouse evaluates it. */
 function slotDay(s: ReturnType<typeof daySlots>, t: number): number {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addDays, dayWindow, daysBetween, localDate, parseDay } from '../../lib/day-window';
+import { addDays, dayWindow, daysBetween, localDate, parseDay } from '../../lib/days/day-window';
 
 describe('day windows', () => {
   it('spans 24 hours of UTC on an ordinary day', () => {

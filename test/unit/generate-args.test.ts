@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { UsageError } from '../../lib/errors';
-import { parseGenerateArgs, type GenerateArgs } from '../../lib/synthetic-args';
+import { parseGenerateArgs, type GenerateArgs } from '../../tools/generate/args';
 
 const silent = () => undefined;
 const parse = (...argv: string[]) => parseGenerateArgs(argv, silent);

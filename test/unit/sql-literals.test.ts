@@ -8,7 +8,7 @@ import {
   quoteIdentifier,
   quoteString,
   uuidLiteral,
-} from '../../lib/sql-literals';
+} from '../../lib/clickhouse/sql-literals';
 
 describe('sql literals', () => {
   describe('quoteString', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { callWindow } from '../../lib/synthetic-days';
-import { rowSelection, selectedPerChunk } from '../../lib/synthetic-selection';
-import { insertChunkSql, MAX_QUERY_BYTES } from '../../lib/synthetic-sql';
-import { buildTextPool } from '../../lib/synthetic-text';
+import { callWindow } from '../../tools/generate/days';
+import { rowSelection, selectedPerChunk } from '../../tools/generate/selection';
+import { insertChunkSql, MAX_QUERY_BYTES } from '../../tools/generate/sql';
+import { buildTextPool } from '../../tools/generate/text';
 
 describe('synthetic calls (pure parts)', () => {
   describe('rowSelection', () => {

@@ -6,11 +6,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackfillActivities, ExportActivities } from '../../activities';
-import type { BackfillInput } from '../../lib/backfill-types';
-import type { DayPlan } from '../../lib/day-plan';
-import { dayWindow } from '../../lib/day-window';
-import type { PrecomputedDay, WindowStats } from '../../lib/export-types';
-import { AGENT_METRICS_DATE } from '../../lib/search-attributes';
+import type { BackfillInput } from '../../common/backfill-types';
+import type { DayPlan } from '../../common/day-state';
+import { dayWindow } from '../../lib/days/day-window';
+import type { PrecomputedDay, WindowStats } from '../../common/export-types';
+import { AGENT_METRICS_DATE } from '../../common/search-attributes';
 import type { backfillDays } from '../../workflows';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */

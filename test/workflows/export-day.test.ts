@@ -6,7 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ExportActivities } from '../../activities';
-import type { ExportDayInput, WindowStats } from '../../lib/export-types';
+import type { ExportDayInput, WindowStats } from '../../common/export-types';
 import { exportDay } from '../../workflows';
 
 type Stubs = { [K in keyof ExportActivities]: (...args: Parameters<ExportActivities[K]>) => Promise<unknown> };

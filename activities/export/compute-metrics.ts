@@ -1,0 +1,75 @@
+import { Context } from '@temporalio/activity';
+import type { CallStatus } from '../../common/call-status';
+import type { ComputeResult, WindowStats } from '../../common/export-types';
+import { agentMetricsSql } from '../../lib/clickhouse/metrics-sql';
+import { stagingKey } from '../../lib/s3/keys';
+import { readWindowStats } from './check-data';
+import { streamRows } from '../../lib/clickhouse/query';
+import type { ActivityDeps } from '../deps';
+import { withHeartbeat } from '../heartbeat';
+import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
+import { currentRun } from '../run-info';
+import { streamToObject } from '../../lib/s3/objects';
+
+export interface ComputeInput {
+  readonly date: string;
+  readonly timezone: string;
+  readonly table: string;
+  readonly prefix: string;
+  readonly statuses: readonly CallStatus[];
+  /** Publish a header-only file without querying (ON_EMPTY=publish after the wait ran out). */
+  readonly empty: boolean;
+  /**
+   * The window stats "check data" just read. The manifest records this fingerprint: should rows change between the
+   * check and the query, the day shows as stale afterwards and is exported again, never wrongly "up to date".
+   */
+  readonly stats?: WindowStats;
+}
+
+/**
+ * Runs the aggregation in ClickHouse and streams the per-agent results (integers, as JSON lines) to a staging object,
+ * so the dataset never travels through workflow history and any worker can take the next step.
+ */
+export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): Promise<ComputeResult> {
+  const ctx = Context.current();
+  const run = currentRun();
+  const signal = ctx.cancellationSignal;
+  const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, signal);
+  const key = stagingKey(input.prefix, input.date, run.runId, 'metrics.jsonl');
+  const tally = new MetricsTally();
+  const started = Date.now();
+  const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
+  const written = streamToObject(
+    deps.s3,
+    { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
+    async (write) => {
+      if (input.empty) return;
+      await streamRows<MetricsRow>(
+        deps.clickhouse,
+        sql,
+        async (r) => {
+          const row = tally.add(r);
+          if (row !== undefined) await write(JSON.stringify(row) + '\n');
+        },
+        signal,
+      );
+    },
+  );
+  await withHeartbeat(written, () => ({ agentRows: tally.agentRows }));
+  ctx.log.info('computed', {
+    date: input.date,
+    agentRows: tally.agentRows,
+    includedCalls: tally.includedCalls,
+    sourceRows: stats.sourceRows,
+    ms: Date.now() - started,
+  });
+  return {
+    metricsKey: key,
+    agentRows: tally.agentRows,
+    includedCalls: tally.includedCalls,
+    sourceRows: stats.sourceRows,
+    fingerprint: stats.fingerprint,
+    leftOut: tally.leftOut(stats.sourceRows),
+    queryMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,139 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { Context } from '@temporalio/activity';
+import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import type { CallStatus } from '../../common/call-status';
+import { csvWriter } from '../../lib/csv-format';
+import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
+import type { PrecomputedDay, WindowStats } from '../../common/export-types';
+import { classifyClickHouseError } from '../../lib/service-errors';
+import { readBatchStats, windowStats } from '../../lib/clickhouse/window-stats';
+import type { ActivityDeps } from '../deps';
+import { withHeartbeat } from '../heartbeat';
+import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
+import { currentRun } from '../run-info';
+import { streamToObject } from '../../lib/s3/objects';
+import { csvObject, csvStagingKey } from '../export/write-csv';
+
+export interface BatchInput {
+  /** Distinct and ascending; gaps are fine (days that need no export are left out). */
+  readonly days: readonly string[];
+  readonly timezone: string;
+  readonly table: string;
+  readonly prefix: string;
+  readonly statuses: readonly CallStatus[];
+  /**
+   * Row counts and fingerprints of the days, when the caller read them a moment before (a backfill's plan): saves
+   * a pass over the table. Without them the batch reads them first, as computeMetrics does for one day.
+   */
+  /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
+  readonly maxThreads?: number;
+  readonly known?: readonly { readonly date: string; readonly sourceRows: number; readonly fingerprint: string }[];
+}
+
+function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefined {
+  const byDate = new Map((input.known ?? []).map((k) => [k.date, k]));
+  if (!input.days.every((d) => byDate.has(d))) return undefined;
+  return input.days.map((d, i) =>
+    windowStats(d, slots.bounds[i]!, byDate.get(d)!.sourceRows, byDate.get(d)!.fingerprint),
+  );
+}
+
+interface BatchMetricsRow extends MetricsRow {
+  day: number | string;
+}
+
+/** The rows of a streamed query one by one, with a look at the next row before taking it. */
+function peekable<T>(rows: AsyncIterator<T>) {
+  let head: IteratorResult<T> | undefined;
+  return {
+    async peek(): Promise<T | undefined> {
+      head ??= await rows.next();
+      return head.done ? undefined : head.value;
+    },
+    take(): void {
+      head = undefined;
+    },
+    async close(): Promise<void> {
+      await rows.return?.();
+    },
+  };
+}
+
+async function* queryStream<T>(
+  ch: ClickHouseClient,
+  query: string,
+  signal: AbortSignal,
+  maxThreads: number | undefined,
+): AsyncGenerator<T> {
+  try {
+    const rs = await ch.query({
+      query,
+      format: 'JSONEachRow',
+      abort_signal: signal,
+      ...(maxThreads ? { clickhouse_settings: { max_threads: maxThreads } } : {}),
+    });
+    for await (const rows of rs.stream<T>()) {
+      for (const row of rows) yield row.json<T>();
+    }
+  } catch (err) {
+    throw classifyClickHouseError(err);
+  }
+}
+
+/**
+ * Computes the metrics of several days with one ClickHouse query (instead of one query per day) and writes each
+ * day's CSV as it streams by (the same papaparse writer as writeCsv) to its own staging object,
+ * `<prefix>/_staging/<D>/<this run>/agent_metrics_<D>.csv`: each day keeps its own file, upload, verification and
+ * manifest in its own `exportDay` run. Returns, per day, what `computeMetrics` and `writeCsv` return for it alone,
+ * plus its window stats. Writing here rather than in each day's run saves every day an activity and an S3 round trip.
+ */
+export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promise<PrecomputedDay[]> {
+  const signal = Context.current().cancellationSignal;
+  const run = currentRun();
+  const started = Date.now();
+  const progress = { day: '', agentRows: 0 };
+  const work = async (): Promise<PrecomputedDay[]> => {
+    const slots = daySlots(input.days, input.timezone);
+    const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, signal));
+    const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
+    const rows = peekable(queryStream<BatchMetricsRow>(deps.clickhouse, sql, signal, input.maxThreads));
+    const out: PrecomputedDay[] = [];
+    try {
+      for (const [index, dayStats] of stats.entries()) {
+        const key = csvStagingKey(input.prefix, dayStats.date, run.runId);
+        const day = new MetricsTally();
+        progress.day = dayStats.date;
+        let csvRows = 0;
+        const file = await streamToObject(deps.s3, csvObject(deps, key, signal), async (write) => {
+          const csv = csvWriter(write, dayStats.date);
+          for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
+            rows.take();
+            const row = day.add(r);
+            if (row === undefined) continue;
+            progress.agentRows += 1;
+            await csv.add(row);
+          }
+          csvRows = await csv.end();
+        });
+        out.push({
+          stats: dayStats,
+          written: { stagingKey: key, bytes: file.bytes, sha256: file.sha256, rows: csvRows },
+          computed: {
+            agentRows: day.agentRows,
+            includedCalls: day.includedCalls,
+            sourceRows: dayStats.sourceRows,
+            fingerprint: dayStats.fingerprint,
+            leftOut: day.leftOut(dayStats.sourceRows),
+            queryMs: Date.now() - started,
+          },
+        });
+      }
+      const extra = await rows.peek();
+      if (extra !== undefined) throw new Error(`batch query returned a row for day ${String(extra.day)} out of order`);
+    } finally {
+      await rows.close();
+    }
+    return out;
+  };
+  return withHeartbeat(work(), () => progress);
+}

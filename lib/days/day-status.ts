@@ -1,0 +1,91 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  dayState,
+  dayWorkflowId,
+  planDay,
+  type BackfillSelection,
+  type DayPlan,
+  type DayStatus,
+  type LastRun,
+} from '../../common/day-state';
+import type { ExportTemplate } from '../../common/export-types';
+import { mapPool } from '../pool';
+import { readBatchStats } from '../clickhouse/window-stats';
+import type { ActivityDeps } from '../../activities/deps';
+import { findDelivery } from '../s3/delivery';
+
+/** S3 and Temporal look-ups in flight at once while reading many days. */
+const LOOKUPS_IN_FLIGHT = 16;
+
+export type StatusTemplate = Pick<ExportTemplate, 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'>;
+
+export interface StatusQuery {
+  readonly days: readonly string[];
+  readonly template: StatusTemplate;
+}
+
+export interface PlanQuery extends StatusQuery {
+  readonly only: BackfillSelection;
+  readonly force: boolean;
+}
+
+/** The latest run of day D's workflow, or undefined when it never ran. */
+export async function lastRun(temporal: Client, date: string): Promise<LastRun | undefined> {
+  try {
+    const d = await temporal.workflow.getHandle(dayWorkflowId(date)).describe();
+    return {
+      status: d.status.name,
+      runId: d.runId,
+      startTime: d.startTime.toISOString(),
+      ...(d.closeTime ? { closeTime: d.closeTime.toISOString() } : {}),
+    };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The state of each day: one ClickHouse query for the counts and fingerprints of all days (not one per day), the
+ * manifests and CSV checksums from S3 and the latest runs from Temporal, a few at a time.
+ */
+export async function readDayStatuses(
+  deps: ActivityDeps,
+  temporal: Client,
+  q: StatusQuery,
+  signal?: AbortSignal,
+): Promise<DayStatus[]> {
+  const t = q.template;
+  const stats = await readBatchStats(deps, { days: q.days, timezone: t.timezone, table: t.table }, signal);
+  return mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
+    const [delivery, run] = await Promise.all([
+      findDelivery(deps, {
+        date: s.date,
+        prefix: t.prefix,
+        timezone: t.timezone,
+        statuses: t.statuses,
+        fingerprint: s.fingerprint,
+      }),
+      lastRun(temporal, s.date),
+    ]);
+    return {
+      date: s.date,
+      ...dayState(delivery, run),
+      sourceRows: s.sourceRows,
+      fingerprint: s.fingerprint,
+      ...(delivery.manifest ? { manifest: delivery.manifest } : {}),
+      ...(run ? { lastRun: run } : {}),
+    };
+  });
+}
+
+/** Each day's state and what a backfill does with it (run, attach to the run going on, skip) and why. */
+export async function planDays(
+  deps: ActivityDeps,
+  temporal: Client,
+  q: PlanQuery,
+  signal?: AbortSignal,
+): Promise<DayPlan[]> {
+  const statuses = await readDayStatuses(deps, temporal, q, signal);
+  return statuses.map((s) => ({ ...s, ...planDay(s, { only: q.only, force: q.force, minRows: q.template.minRows }) }));
+}

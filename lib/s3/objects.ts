@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { classifyS3Error } from '../service-errors';
+
+export function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+/** Sends one S3 command, turning its failure into a classified S3RequestError. */
+export async function s3Call<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw classifyS3Error(err, what);
+  }
+}
+
+/** The object's text, or undefined when the key does not exist (a missing bucket is still an error). */
+export async function readTextIfExists(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await res.Body?.transformToString('utf-8')) ?? '';
+  } catch (err) {
+    if (isNotFound(err) && (err as { name?: string }).name !== 'NoSuchBucket') return undefined;
+    throw classifyS3Error(err, `GET ${key}`);
+  }
+}
+
+export async function openObject(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
+  const res = await s3Call(`GET ${key}`, () =>
+    s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {}),
+  );
+  return res.Body as Readable;
+}
+
+export async function putText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: string,
+  contentType: string,
+): Promise<void> {
+  const sha = createHash('sha256').update(body).digest('base64');
+  await s3Call(`PUT ${key}`, () =>
+    s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumSHA256: sha }),
+    ),
+  );
+}
+
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  await s3Call(`DELETE ${key}`, () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+}
+
+/** What a streamed upload wrote: its size and SHA-256 (hex). */
+export interface StreamedObject {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/**
+ * Streams text chunks produced by `produce` into one S3 object (multipart above 5 MiB), hashing as it goes.
+ * Back-pressure is honoured: `write` resolves when the stream can take more.
+ */
+export async function streamToObject(
+  s3: S3Client,
+  target: { bucket: string; key: string; contentType: string; signal?: AbortSignal },
+  produce: (write: (chunk: string) => Promise<void>) => Promise<void>,
+): Promise<StreamedObject> {
+  const body = new PassThrough();
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: target.bucket, Key: target.key, Body: body, ContentType: target.contentType },
+    ...(target.signal ? { abortController: abortControllerFor(target.signal) } : {}),
+  });
+  const done = upload.done();
+  const write = async (chunk: string): Promise<void> => {
+    const buf = Buffer.from(chunk, 'utf-8');
+    hash.update(buf);
+    bytes += buf.length;
+    if (!body.write(buf)) await new Promise<void>((resolve) => body.once('drain', resolve));
+  };
+  try {
+    await produce(write);
+    body.end();
+    await s3Call(`upload ${target.key}`, () => done);
+  } catch (err) {
+    body.destroy();
+    await upload.abort().catch(() => undefined);
+    await done.catch(() => undefined);
+    throw err;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+function abortControllerFor(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller;
+}

@@ -1,0 +1,125 @@
+import { ensureConversationsTable } from '../../lib/clickhouse/conversations-table';
+import 'dotenv/config';
+import { cpus } from 'node:os';
+import type { Client } from '@temporalio/client';
+import { exportInput } from '../../client/export-input';
+import { startExportDay } from '../../client/start-export';
+import { connectTemporal } from '../../client/temporal-client';
+import { createClickHouse } from '../../lib/clickhouse/client';
+import { loadConfig } from '../../lib/config';
+import { createS3 } from '../../lib/s3/client';
+import { generateConversations } from '../generate/calls';
+import { bareExport, queryOnly } from './baseline';
+import { spawnBenchWorker } from './worker-process';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const DATE = '2024-05-14';
+const CASES = [
+  { name: '10M calls, 2,000 agents', calls: Number(process.env.BENCH_CALLS ?? 10_000_000), agents: 2_000 },
+  { name: '2M calls, 50,000 agents', calls: Number(process.env.BENCH_CALLS_WIDE ?? 2_000_000), agents: 50_000 },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+async function timed<T>(fn: () => Promise<T>): Promise<number> {
+  const t = Date.now();
+  await fn();
+  return Date.now() - t;
+}
+
+async function ensureTable(
+  ch: ReturnType<typeof createClickHouse>,
+  database: string,
+  table: string,
+  calls: number,
+  agents: number,
+) {
+  const rows = await ensureConversationsTable(ch, database, table);
+  if (rows > 0) return `reused (${rows} rows)`;
+  const summary = await generateConversations(ch, {
+    database,
+    table,
+    from: DATE,
+    to: DATE,
+    callsPerDay: calls,
+    agents,
+    seed: 7,
+    timezone: 'UTC',
+  });
+  return `generated ${summary.rows} rows in ${seconds(summary.elapsedMs)}`;
+}
+
+async function run(): Promise<void> {
+  const config = loadConfig(['clickhouse', 's3', 'temporal', 'export']);
+  const ch = createClickHouse(config.clickhouse);
+  const s3 = createS3(config.s3);
+  const database = config.clickhouse.CLICKHOUSE_DATABASE;
+  const bucket = config.s3.S3_BUCKET_NAME;
+  const client: Client = await connectTemporal(config.temporal);
+  const version = await (
+    await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })
+  ).json<{ v: string }>();
+  console.log(
+    `agent-metrics bench: ${cpus().length} cores, Node ${process.version}, ClickHouse ${version[0]?.v}, ${RUNS} runs each, medians`,
+  );
+  try {
+    for (const c of CASES) {
+      const table = `bench_${c.calls}_${c.agents}`;
+      console.log(
+        `\n## ${c.name} in one day (table ${table}: ${await ensureTable(ch, database, table, c.calls, c.agents)})`,
+      );
+      const prefix = `bench/${table}`;
+      const queue = `bench-${table}`;
+      const worker = await spawnBenchWorker({ ...process.env, TEMPORAL_TASK_QUEUE: queue });
+      const temporalMs: number[] = [];
+      const bareMs: number[] = [];
+      const queryMs: number[] = [];
+      let agents = 0;
+      try {
+        for (let i = 0; i < RUNS; i += 1) {
+          const input = exportInput(
+            DATE,
+            { ...config.export, CLICKHOUSE_TABLE: table, S3_PREFIX: prefix },
+            { force: true, reason: 'bench' },
+          );
+          temporalMs.push(
+            await timed(async () => {
+              agents = (await (await startExportDay(client, queue, input)).result()).agentRows;
+            }),
+          );
+          bareMs.push(
+            await timed(() => bareExport(ch, s3, { database, table, date: DATE, bucket, key: `${prefix}/bare.csv` })),
+          );
+          queryMs.push(await timed(() => queryOnly(ch, { database, table, date: DATE })));
+        }
+      } finally {
+        const peak = await worker.stop();
+        const a = median(temporalMs);
+        const b = median(bareMs);
+        // (a) and (b) run in turn, so each pair saw the same machine load: the median of the pair ratios.
+        const ratios = temporalMs.map((t, i) => t / bareMs[i]!);
+        console.log(`agents in the file                          ${agents}`);
+        console.log(
+          `(a) export through Temporal, end to end     ${seconds(a)}   (runs: ${temporalMs.map(seconds).join(', ')})`,
+        );
+        console.log(
+          `(b) bare Node process: query, CSV, upload   ${seconds(b)}   (runs: ${bareMs.map(seconds).join(', ')})`,
+        );
+        console.log(
+          `(a)/(b), median of pairs                    ${median(ratios).toFixed(2)}   (target <= 1.25; pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+        );
+        console.log(`ClickHouse query alone                      ${seconds(median(queryMs))}`);
+        console.log(`worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB   (target < 300 MiB)`);
+      }
+    }
+  } finally {
+    await client.connection.close();
+    await ch.close();
+    s3.destroy();
+  }
+}
+
+run().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Peak resident set size of a process in KiB (VmHWM), read from /proc. */
+function peakRssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+}
+
+/** Starts dist/worker/main.js; `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit. */
+export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'worker', 'main.js')], {
+    env: { ...env, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 60 s: ${log}`)), 60_000);
+    child.stderr.on('data', () => {
+      if (!log.includes('worker started')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
+  });
+  return {
+    stop: async () => {
+      const peak = peakRssKiB(child.pid!);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      return peak;
+    },
+  };
+}
