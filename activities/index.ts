@@ -1,27 +1,24 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { CallStatus } from '../common/call-status';
 import type { DayPlan } from '../common/day-state';
 import type { DeliveryCheck, ExportDayResult, PrecomputedDay, WindowStats } from '../common/export-types';
-import { awaitExport } from './planning/await-export';
-import { readWindowStats } from './export/check-data';
-import { computeBatch, type BatchInput } from './planning/compute-batch';
-import { computeMetrics, type ComputeInput } from './export/compute-metrics';
-import type { ActivityDeps } from './deps';
-import { failFast } from './fail-fast';
-import { findDelivery, type DeliveryQuery } from '../lib/s3/delivery';
+import { readWindowStats } from '../lib/clickhouse/window-stats';
 import { planDays, type PlanQuery } from '../lib/days/day-status';
-import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
-import { removeStaged } from './planning/remove-staged';
+import { findDelivery, type DeliveryQuery } from '../lib/s3/delivery';
+import { deleteObjects } from '../lib/s3/objects';
+import type { Services } from '../lib/services';
+import { computeMetrics, type ComputeInput } from './export/compute-metrics';
 import { uploadCsv } from './export/upload-csv';
 import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
+import { failFast } from './fail-fast';
+import { awaitExport } from './planning/await-export';
+import { computeBatch, type BatchInput } from './planning/compute-batch';
+import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
 
-export type { ActivityDeps } from './deps';
-
-/** The activities of one day's export, bound to the worker's clients (see STYLE: dependency injection). */
-export function createExportActivities(deps: ActivityDeps) {
+/** The steps of one day's export (docs/contract.md §5), bound to the worker's clients. */
+export function createExportActivities(deps: Services) {
   return {
     checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
       failFast(() => readWindowStats(deps, input, Context.current().cancellationSignal)),
@@ -35,12 +32,12 @@ export function createExportActivities(deps: ActivityDeps) {
 }
 
 /** The Temporal client activities use to look at other workflows: the one given, else the worker's own. */
-function temporalOf(deps: ActivityDeps & { temporal?: Client }): Client {
+function temporalOf(deps: Services & { temporal?: Client }): Client {
   return deps.temporal ?? Context.current().client;
 }
 
 /** The activities of the schedule and of backfills: planning many days at once, batch compute, attaching. */
-export function createBackfillActivities(deps: ActivityDeps & { temporal?: Client }) {
+export function createPlanningActivities(deps: Services & { temporal?: Client }) {
   return {
     planDays: (q: PlanQuery): Promise<DayPlan[]> =>
       failFast(() => planDays(deps, temporalOf(deps), q, Context.current().cancellationSignal)),
@@ -49,7 +46,11 @@ export function createBackfillActivities(deps: ActivityDeps & { temporal?: Clien
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
     awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), input)),
-    removeStaged: (input: { keys: readonly string[] }): Promise<number> => failFast(() => removeStaged(deps, input)),
+    removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
+      failFast(async () => {
+        await deleteObjects(deps.s3, deps.bucket, input.keys);
+        return input.keys.length;
+      }),
   };
 }
 
@@ -57,10 +58,9 @@ export function createBackfillActivities(deps: ActivityDeps & { temporal?: Clien
  * Every activity the worker hosts. `deps.temporal` is optional: without it, activities that look at other
  * workflows use the worker's own client (`Context.current().client`).
  */
-export function createActivities(deps: ActivityDeps & { temporal?: Client }) {
-  return { ...createExportActivities(deps), ...createBackfillActivities(deps) };
+export function createActivities(deps: Services & { temporal?: Client }) {
+  return { ...createExportActivities(deps), ...createPlanningActivities(deps) };
 }
 
 export type ExportActivities = ReturnType<typeof createExportActivities>;
-export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
-export type { CallStatus };
+export type PlanningActivities = ReturnType<typeof createPlanningActivities>;

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../lib/config';
 import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { describeError, runCli } from './cli';
-import { dayRange, exportTemplate, intOption, selectionOption } from './command-input';
+import { exportTemplate, intOption, rangeOption, selectionOption } from './command-input';
 import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
@@ -62,7 +62,7 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
 async function run(): Promise<number> {
   const opts = program.opts<Options>();
   const config = loadConfig(['temporal', 'export', 'schedule']);
-  const range = dayRange(opts, config.export.EXPORT_TIMEZONE);
+  const range = rangeOption(opts, config.export.EXPORT_TIMEZONE);
   const input: BackfillInput = {
     from: range.from,
     to: range.to,
@@ -97,7 +97,7 @@ async function run(): Promise<number> {
     const c = countOutcomes(final.outcomes);
     process.stdout.write(`\n${renderOutcomes(final.outcomes)}\n`);
     process.stdout.write(
-      `${final.total} days: ${c.verified} exported and verified, ${c.upToDate} up to date, ${c.failed} failed, ` +
+      `${final.total} days: ${c.exported} exported and verified, ${c.upToDate} up to date, ${c.failed} failed, ` +
         `${c.notSelected} not selected by --only ${final.only}; ${c.rows.toLocaleString('en-US')} source rows exported\n`,
     );
     return c.failed === 0 && final.outcomes.length === final.total ? 0 : 1;

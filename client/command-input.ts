@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ExportSettings } from '../lib/config';
 import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state';
-import { addDays, daysBetween, InvalidDayError, parseDay } from '../lib/days/day-window';
+import { addDays, dayRange, InvalidDayError, parseDay } from '../common/calendar';
 import { UsageError } from '../lib/errors';
 import type { ExportTemplate } from '../common/export-types';
 import { exportInput } from './export-input';
@@ -26,7 +26,7 @@ export function today(timezone: string): string {
  * A date range from --from/--to: real calendar dates, from ≤ to, nothing after today in `timezone`. When `defaults`
  * is given, a missing --to is yesterday and a missing --from is `defaults.days - 1` days before --to.
  */
-export function dayRange(
+export function rangeOption(
   opts: { from?: string; to?: string },
   timezone: string,
   defaults?: { days: number },
@@ -38,7 +38,7 @@ export function dayRange(
   const from = opts.from === undefined ? addDays(to, -((defaults?.days ?? 1) - 1)) : day('--from', opts.from);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   if (to > now) throw new UsageError(`--to ${to} is in the future (today is ${now} in ${timezone})`);
-  const days = daysBetween(from, to);
+  const days = dayRange(from, to);
   if (days.length > MAX_RANGE_DAYS)
     throw new UsageError(`the range holds ${days.length} days; at most ${MAX_RANGE_DAYS} at once`);
   return { from, to, days };
@@ -72,7 +72,7 @@ export function exportTemplate(settings: ExportSettings): ExportTemplate {
   const { table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs } = exportInput(
     '2000-01-01',
     settings,
-    { force: false, reason: '' },
+    { force: false, trigger: 'manual' },
   );
   return { table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs };
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ExportSettings } from '../lib/config';
-import { InvalidDayError, parseDay } from '../lib/days/day-window';
+import { InvalidDayError, parseDay } from '../common/calendar';
+import type { RunTrigger } from '../common/day-state';
 import { UsageError } from '../lib/errors';
 import type { ExportDayInput } from '../common/export-types';
 
@@ -24,7 +25,7 @@ export function resolveExportDay(explicit: string | undefined, env: NodeJS.Proce
 export function exportInput(
   date: string,
   settings: ExportSettings,
-  options: { force: boolean; reason: string },
+  options: { force: boolean; trigger: RunTrigger },
 ): ExportDayInput {
   return {
     date,
@@ -37,6 +38,6 @@ export function exportInput(
     pollIntervalMs: settings.DATA_POLL_INTERVAL,
     waitTimeoutMs: settings.DATA_WAIT_TIMEOUT,
     force: options.force,
-    reason: options.reason,
+    trigger: options.trigger,
   };
 }

@@ -44,7 +44,7 @@ async function run(): Promise<number> {
   const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
   const client = await connectTemporal(config.temporal);
   try {
-    const input = exportInput(date, config.export, { force: opts.force, reason: opts.force ? 'forced' : 'manual' });
+    const input = exportInput(date, config.export, { force: opts.force, trigger: 'manual' });
     const handle = await startExportDay(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
     const runId = handle.firstExecutionRunId;
     const ui = workflowUiUrl(config.temporal, handle.workflowId, runId);
@@ -52,7 +52,7 @@ async function run(): Promise<number> {
     if (!opts.wait) return 0;
     try {
       const result = await handle.result();
-      if (result.status === 'up-to-date') {
+      if (result.result === 'up-to-date') {
         process.stdout.write(
           `${date}: up to date (delivered ${result.generatedAt}, source unchanged); use --force to re-export\n`,
         );

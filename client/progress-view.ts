@@ -24,7 +24,7 @@ function eta(p: BackfillProgress, now: number): string {
 function payload(p: BackfillProgress) {
   const c = countOutcomes(p.outcomes);
   return {
-    verified: c.verified,
+    exported: c.exported,
     uptodate: c.upToDate,
     failed: c.failed,
     skipped: c.notSelected,
@@ -40,7 +40,7 @@ export function barView(stream: NodeJS.WriteStream): ProgressView {
     {
       stream,
       format:
-        '{bar} {value}/{total} days | verified {verified} | up to date {uptodate} | failed {failed} | ' +
+        '{bar} {value}/{total} days | exported {exported} | up to date {uptodate} | failed {failed} | ' +
         'skipped {skipped} | running {running} | rows {rows} | ETA {remaining}',
       hideCursor: true,
       clearOnComplete: false,
@@ -68,7 +68,7 @@ export function lineView(stream: NodeJS.WritableStream): ProgressView {
     update(p) {
       const c = payload(p);
       const line =
-        `${p.outcomes.length}/${p.total} days done: verified ${c.verified}, up to date ${c.uptodate}, ` +
+        `${p.outcomes.length}/${p.total} days done: exported ${c.exported}, up to date ${c.uptodate}, ` +
         `failed ${c.failed}, skipped ${c.skipped}; running ${c.running}; rows ${c.rows}; ${p.phase}`;
       if (line === last && Date.now() - lastAt < 30_000) return;
       last = line;

@@ -7,7 +7,7 @@ import {
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import type { Config } from '../lib/config';
-import type { ScheduledExportInput } from '../workflows/scheduled-export';
+import type { ScheduledExportInput } from '../common/scheduled-types';
 import { exportTemplate } from './command-input';
 
 export type ScheduleConfig = Config<'temporal' | 'export' | 'schedule'>;

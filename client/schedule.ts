@@ -9,21 +9,17 @@ import {
   type ScheduleDescription,
 } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
-import {
-  datesWithoutTime,
-  nominalRangeForDays,
-  nominalTimeFromWorkflowId,
-  scheduledDay,
-} from '../lib/days/schedule-day';
+import { addDays } from '../common/calendar';
+import { nominalTimeFromWorkflowId } from '../common/workflow-ids';
+import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days/schedule-day';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
-import { dayRange } from './command-input';
+import { rangeOption } from './command-input';
 import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
-import { addDays } from '../lib/days/day-window';
-import type { ScheduledExportInput } from '../workflows/scheduled-export';
+import type { ScheduledExportInput } from '../common/scheduled-types';
 
 type Action = (client: Client, config: ScheduleConfig) => Promise<number>;
 let chosen: { name: string; action: Action } | undefined;
@@ -177,7 +173,7 @@ const backfill: Action = async (client, config) => {
     to: '',
   };
   const tz = scheduleTimezone(config);
-  const range = dayRange(opts, tz);
+  const range = rangeOption(opts, tz);
   const { start, end } = nominalRangeForDays(range.from, range.to, tz);
   if (end.getTime() > Date.now()) {
     throw new UsageError(

@@ -7,12 +7,8 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithStartDetails,
 } from '@temporalio/client';
-import {
-  backfillWorkflowId,
-  PROGRESS_QUERY,
-  type BackfillInput,
-  type BackfillProgress,
-} from '../common/backfill-types';
+import type { BackfillInput, BackfillProgress } from '../common/backfill-types';
+import { backfillWorkflowId, PROGRESS_QUERY } from '../common/workflow-ids';
 import type { backfillDays } from '../workflows';
 
 export type BackfillHandle = WorkflowHandle<typeof backfillDays>;

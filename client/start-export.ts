@@ -5,9 +5,8 @@ import {
   type WorkflowHandleWithStartDetails,
 } from '@temporalio/client';
 import type { ExportDayInput } from '../common/export-types';
-import { AGENT_METRICS_DATE } from '../common/search-attributes';
+import { AGENT_METRICS_DATE, dayWorkflowId } from '../common/workflow-ids';
 import type { exportDay } from '../workflows';
-import { dayWorkflowId } from '../common/day-state';
 
 /**
  * Starts day D's export as workflow `agent-metrics-D`, or attaches to the run already going for D: two starts at

@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { ActivityDeps } from '../activities';
+import type { Services } from '../lib/services';
 import { readDayStatuses, type StatusTemplate } from '../lib/days/day-status';
 import type { TemporalSettings } from '../lib/config';
-import { dayWorkflowId, type DayState } from '../common/day-state';
+import type { DayState } from '../common/day-state';
+import { dayWorkflowId } from '../common/workflow-ids';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { count, renderTable } from './table';
 
@@ -27,7 +28,7 @@ export interface StatusRow {
 
 /** Each day's state: one fingerprint query for the whole range, manifests and latest runs a few at a time. */
 export async function collectStatus(
-  deps: ActivityDeps,
+  deps: Services,
   temporal: Client,
   settings: TemporalSettings,
   days: readonly string[],
@@ -36,16 +37,17 @@ export async function collectStatus(
   const statuses = await readDayStatuses(deps, temporal, { days, template });
   return statuses.map((s) => {
     const workflowId = dayWorkflowId(s.date);
-    const runId = s.lastRun?.runId ?? (s.manifest?.workflowId === workflowId ? s.manifest.runId : undefined);
+    const runId =
+      s.lastRun?.runId ?? (s.delivery.manifest?.workflowId === workflowId ? s.delivery.manifest.runId : undefined);
     return {
       date: s.date,
       state: s.state,
       detail: s.detail,
-      agents: s.manifest?.agentRows ?? null,
+      agents: s.delivery.manifest?.agentRows ?? null,
       sourceRows: s.sourceRows,
-      exportedSourceRows: s.manifest?.sourceRows ?? null,
-      generatedAt: s.manifest?.generatedAt ?? null,
-      csvUri: s.manifest?.csvUri ?? null,
+      exportedSourceRows: s.delivery.manifest?.sourceRows ?? null,
+      generatedAt: s.delivery.manifest?.generatedAt ?? null,
+      csvUri: s.delivery.manifest?.csvUri ?? null,
       workflowId,
       runId: runId ?? null,
       lastRunStatus: s.lastRun?.status ?? null,

@@ -4,7 +4,7 @@ import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig } from '../lib/config';
 import { createS3 } from '../lib/s3/client';
 import { runCli } from './cli';
-import { dayRange } from './command-input';
+import { rangeOption } from './command-input';
 import { collectStatus, renderStatus } from './status-report';
 import { connectTemporal } from './temporal-client';
 
@@ -18,7 +18,7 @@ const program = new Command('status')
 async function run(): Promise<number> {
   const opts = program.opts<{ from?: string; to?: string; json: boolean }>();
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'export']);
-  const range = dayRange(opts, config.export.EXPORT_TIMEZONE, { days: 7 });
+  const range = rangeOption(opts, config.export.EXPORT_TIMEZONE, { days: 7 });
   const clickhouse = createClickHouse(config.clickhouse);
   const s3 = createS3(config.s3);
   const temporal = await connectTemporal(config.temporal);

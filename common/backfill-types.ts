@@ -1,4 +1,4 @@
-import type { BackfillSelection } from './day-state';
+import type { BackfillSelection, DayResult } from './day-state';
 import type { ExportTemplate } from './export-types';
 
 /** A backfill of the days `from`…`to` (inclusive): workflow `agent-metrics-backfill-<from>-<to>`. */
@@ -24,13 +24,10 @@ export interface BackfillCarry {
   readonly outcomes: readonly DayOutcome[];
 }
 
-/**
- * How a day of a backfill ended. 'not-selected' days were left out by --only; every other day counts towards
- * success only when it ended 'verified' (exported and read back) or 'up-to-date'.
- */
+/** How one day of a backfill or of a scheduled run ended (`result`), with the detail a person reads. */
 export interface DayOutcome {
   readonly date: string;
-  readonly result: 'verified' | 'up-to-date' | 'failed' | 'not-selected';
+  readonly result: DayResult;
   readonly detail: string;
   readonly agents?: number;
   readonly sourceRows?: number;
@@ -54,21 +51,14 @@ export interface BackfillProgress {
 
 /** Counts of a backfill's outcomes, for progress lines and the summary. */
 export function countOutcomes(outcomes: readonly DayOutcome[]) {
-  const counts = { verified: 0, upToDate: 0, failed: 0, notSelected: 0, rows: 0 };
+  const counts = { exported: 0, upToDate: 0, failed: 0, notSelected: 0, rows: 0 };
   for (const o of outcomes) {
-    if (o.result === 'verified') {
-      counts.verified += 1;
+    if (o.result === 'exported') {
+      counts.exported += 1;
       counts.rows += o.sourceRows ?? 0;
     } else if (o.result === 'up-to-date') counts.upToDate += 1;
     else if (o.result === 'failed') counts.failed += 1;
     else counts.notSelected += 1;
   }
   return counts;
-}
-
-/** The name of the backfill workflow's query handler that returns its BackfillProgress. */
-export const PROGRESS_QUERY = 'progress';
-
-export function backfillWorkflowId(from: string, to: string): string {
-  return `agent-metrics-backfill-${from}-${to}`;
 }

@@ -1,13 +1,37 @@
-import type { DeliveryCheck, ManifestSummary } from './export-types';
+import type { DeliveryCheck } from './export-types';
 
-/** A day as `status` shows it and as a backfill plans it (SPEC §6). */
-export type DayState = 'verified' | 'stale' | 'missing' | 'failed' | 'running';
+/**
+ * The one vocabulary for a day (docs/contract.md §6). Two questions, two word lists, each word with one meaning:
+ * - where a day stands (`DayState`: status, backfill plans, the schedule's lookback);
+ * - what one run did with it (`DayResult`: an export's result, a backfill's or a scheduled run's per-day outcome).
+ * "verified" is only ever a state (delivered and checked, source unchanged); a run that delivers the day now
+ * "exported" it.
+ */
+export const DAY_STATES = ['verified', 'stale', 'missing', 'failed', 'running'] as const;
+export type DayState = (typeof DAY_STATES)[number];
+
+/** What the bucket holds for a day: a state other than running ('failed': a delivery that does not verify). */
+export type DeliveryState = Exclude<DayState, 'running'>;
+
+/** What one run did with a day: delivered it now, found it up to date, failed, or left it out (--only). */
+export type DayResult = 'exported' | 'up-to-date' | 'failed' | 'not-selected';
+
+/** Who started a day's export: a person, the daily schedule, the schedule's lookback, or a backfill. */
+export type RunTrigger = 'manual' | 'scheduled' | 'lookback' | 'backfill';
+
+/**
+ * Why a run exported its day, as its manifest records it: `<trigger>: <what the bucket held>`, where a forced
+ * re-export of a verified day says `forced` (`manual: missing`, `lookback: stale`, `backfill: forced`).
+ */
+export function exportReason(trigger: RunTrigger, delivery: DeliveryState): string {
+  return `${trigger}: ${delivery === 'verified' ? 'forced' : delivery}`;
+}
 
 /** Which days a backfill takes: `all` is every day that is not verified (and verified ones too with --force). */
 export const BACKFILL_SELECTIONS = ['missing', 'failed', 'stale', 'all'] as const;
 export type BackfillSelection = (typeof BACKFILL_SELECTIONS)[number];
 
-/** The latest run of a day's workflow `agent-metrics-D`, as Temporal describes it. */
+/** The latest run of a day's export workflow, as Temporal describes it. */
 export interface LastRun {
   readonly status: string;
   readonly runId: string;
@@ -15,14 +39,14 @@ export interface LastRun {
   readonly closeTime?: string;
 }
 
-/** What is known of one day: its source rows now, its delivery and its latest run. */
+/** What is known of one day: its source rows now, what the bucket holds and its latest run. */
 export interface DayStatus {
   readonly date: string;
   readonly state: DayState;
   readonly detail: string;
   readonly sourceRows: number;
   readonly fingerprint: string;
-  readonly manifest?: ManifestSummary;
+  readonly delivery: DeliveryCheck;
   readonly lastRun?: LastRun;
 }
 
@@ -30,74 +54,4 @@ export interface DayStatus {
 export interface DayPlan extends DayStatus {
   readonly action: 'run' | 'skip' | 'attach';
   readonly why: string;
-}
-
-/** The workflow id of day D's export, whoever starts it: the schedule, a person, a backfill (SPEC §5). */
-export function dayWorkflowId(date: string): string {
-  return `agent-metrics-${date}`;
-}
-
-const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
-
-/**
- * A day's state from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
- * does not verify or a latest run that ended without success is 'failed'; then stale; else missing.
- */
-export function dayState(delivery: DeliveryCheck, lastRun?: LastRun): { state: DayState; detail: string } {
-  if (lastRun?.status === 'RUNNING')
-    return { state: 'running', detail: `run ${lastRun.runId} started ${lastRun.startTime}` };
-  if (delivery.state === 'verified') return { state: 'verified', detail: delivery.detail };
-  if (delivery.state === 'broken') return { state: 'failed', detail: `delivery does not verify: ${delivery.detail}` };
-  if (lastRun && UNSUCCESSFUL.has(lastRun.status)) {
-    const when = lastRun.closeTime ? ` at ${lastRun.closeTime}` : '';
-    return { state: 'failed', detail: `last run ${lastRun.status.toLowerCase().replace('_', ' ')}${when}` };
-  }
-  if (delivery.state === 'stale') return { state: 'stale', detail: delivery.detail };
-  return {
-    state: 'missing',
-    detail: lastRun ? `no manifest (last run ${lastRun.status.toLowerCase()})` : 'never exported',
-  };
-}
-
-/** The backfill's decision for one day. */
-export function planDay(
-  day: DayStatus,
-  options: { only: BackfillSelection; force: boolean; minRows: number },
-): Pick<DayPlan, 'action' | 'why'> {
-  const { only, force } = options;
-  if (only !== 'all' && day.state !== only)
-    return { action: 'skip', why: `${day.state}: not selected by --only ${only}` };
-  switch (day.state) {
-    case 'running':
-      return { action: 'attach', why: `already running: ${day.detail}; the backfill waits for that run` };
-    case 'verified':
-      return force
-        ? { action: 'run', why: 'verified, re-exported because of --force' }
-        : { action: 'skip', why: `up to date (delivered ${day.manifest?.generatedAt ?? '?'}, source unchanged)` };
-    case 'stale':
-      return { action: 'run', why: `stale: ${day.detail}` };
-    case 'failed':
-      return { action: 'run', why: `failed: ${day.detail}` };
-    case 'missing':
-      return day.sourceRows < options.minRows
-        ? {
-            action: 'run',
-            why: `missing, and the source holds ${day.sourceRows} rows (MIN_ROWS ${options.minRows}): the run waits for data, then ON_EMPTY applies`,
-          }
-        : { action: 'run', why: `missing: ${day.detail}` };
-  }
-}
-
-/**
- * What a scheduled run does with one of the LOOKBACK_DAYS days before its own: re-export it if it went stale (late
- * data), or export it if it was never delivered although its source holds rows. The second case is a run the schedule
- * itself never started: on the day clocks go forward, a SCHEDULE_TIME inside the skipped hour (02:00 in the US and
- * most of Europe) does not exist and Temporal skips that day's run. Failed and running days, and missing days without
- * data, are left alone: retrying them every night would repeat the same failure (see `npm run backfill`).
- */
-export function planLookbackDay(day: DayStatus, minRows: number): Pick<DayPlan, 'action' | 'why'> {
-  if (day.state === 'stale') return { action: 'run', why: `stale: ${day.detail}` };
-  if (day.state === 'missing' && day.sourceRows > 0 && day.sourceRows >= minRows)
-    return { action: 'run', why: `missing: ${day.detail}, and the source holds ${day.sourceRows} rows` };
-  return { action: 'skip', why: `${day.state}: left to an operator` };
 }

@@ -1,4 +1,5 @@
 import type { CallStatus } from './call-status';
+import type { DeliveryState, RunTrigger } from './day-state';
 
 /** The parameters of one day's export: recorded in workflow history, defaulted from the starter's environment. */
 export interface ExportDayInput {
@@ -12,8 +13,8 @@ export interface ExportDayInput {
   readonly pollIntervalMs: number;
   readonly waitTimeoutMs: number;
   readonly force: boolean;
-  /** Why this run happens ('scheduled', 'manual', 'backfill', 'stale'): recorded in the manifest. */
-  readonly reason?: string;
+  /** Who started the run; with what the bucket held, the manifest records why it exported (`exportReason`). */
+  readonly trigger: RunTrigger;
   /** Set by a backfill that computed the day in a batch query: the run skips check and compute (see PrecomputedDay). */
   readonly precomputed?: PrecomputedDay;
 }
@@ -32,15 +33,21 @@ export interface PrecomputedDay {
 }
 
 /** The settings of a day's export without the day: what a schedule or a backfill fixes once for all its days. */
-export type ExportTemplate = Omit<ExportDayInput, 'date' | 'force' | 'reason' | 'precomputed'>;
+export type ExportTemplate = Omit<ExportDayInput, 'date' | 'force' | 'trigger' | 'precomputed'>;
 
-export interface WindowStats {
+/** One export day: the calls whose call_start lies in [start, end) local time, as Unix seconds and ISO instants. */
+export interface DayWindow {
   readonly date: string;
+  readonly timezone: string;
   readonly startEpoch: number;
   readonly endEpoch: number;
   readonly startIso: string;
   readonly endIso: string;
   readonly hours: number;
+}
+
+/** A day's window with its row count and source fingerprint, as "check data" reads them. */
+export interface WindowStats extends DayWindow {
   readonly sourceRows: number;
   readonly fingerprint: string;
 }
@@ -69,8 +76,9 @@ export interface WrittenCsv {
   readonly rows: number;
 }
 
+/** What the bucket holds for a day, and why (lib/s3/delivery.ts). */
 export interface DeliveryCheck {
-  readonly state: 'verified' | 'stale' | 'missing' | 'broken';
+  readonly state: DeliveryState;
   readonly detail: string;
   readonly manifest?: ManifestSummary;
 }
@@ -88,9 +96,10 @@ export interface ManifestSummary {
   readonly runId: string;
 }
 
+/** What a day's export run did: exported the day now, or found it up to date. */
 export interface ExportDayResult {
   readonly date: string;
-  readonly status: 'exported' | 'up-to-date';
+  readonly result: 'exported' | 'up-to-date';
   readonly uri: string;
   readonly manifestUri: string;
   readonly agentRows: number;

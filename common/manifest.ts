@@ -1,7 +1,7 @@
 import type { CallStatus } from './call-status';
 import type { LeftOut, ManifestSummary } from './export-types';
 
-/** `_manifest.json`: written last, so its presence means "delivered and verified" (SPEC §4). */
+/** `_manifest.json`: written last, so its presence means "delivered and verified" (docs/contract.md §4). */
 export interface Manifest {
   readonly manifestVersion: 1;
   readonly date: string;

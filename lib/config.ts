@@ -191,8 +191,6 @@ export type ClickHouseSettings = z.output<typeof clickhouseSchema>;
 export type S3Settings = z.output<typeof s3Schema>;
 export type TemporalSettings = z.output<typeof temporalSchema>;
 export type ExportSettings = z.output<typeof exportSchema>;
-export type WorkerSettings = z.output<typeof workerSchema>;
-export type ScheduleSettings = z.output<typeof scheduleSchema>;
 
 /**
  * Reads and validates the named sections from an environment (process.env by default, which the entry points fill

@@ -1,5 +1,8 @@
 import Papa from 'papaparse';
 
+/** How a day's CSV is stored: its Content-Type in S3. */
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
 export const CSV_COLUMNS = ['agent_id', 'avg_call_length_sec', 'p90_call_length_sec', 'total_calls', 'date'] as const;
 
 /** One agent's metrics with lengths in hundredths of a second, so no float rounding happens in Node. */

@@ -7,6 +7,7 @@ import type {
   PrecomputedDay,
   WindowStats,
 } from '../common/export-types';
+import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
 
@@ -56,7 +57,7 @@ function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck
   ]);
 }
 
-/** A backfill computed the day in a batch with enough rows: no check, no wait, no compute (SPEC §5 steps 3–5). */
+/** A backfill computed the day in a batch with enough rows: no check, no wait, no compute (docs/contract.md §5, steps 3–5). */
 function usablePrecomputed(input: ExportDayInput): PrecomputedDay | undefined {
   const p = input.precomputed;
   return p && p.stats.date === input.date && p.stats.sourceRows >= input.minRows ? p : undefined;
@@ -102,7 +103,7 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
     setCurrentDetails(`up to date: delivered ${delivery.manifest.generatedAt}`);
     return {
       date,
-      status: 'up-to-date',
+      result: 'up-to-date',
       uri: delivery.manifest.csvUri,
       manifestUri: delivery.manifest.manifestUri,
       agentRows: delivery.manifest.agentRows,
@@ -137,7 +138,7 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       sourceFingerprint: computed.fingerprint,
       csv: { key: verified.key, bytes: verified.bytes, sha256: verified.sha256 },
       staged: stagedKeys,
-      reason: input.reason ?? (input.force ? 'forced' : delivery.state === 'missing' ? 'new' : delivery.state),
+      reason: exportReason(input.trigger, delivery.state),
       ...(delivery.manifest
         ? {
             replaces: {
@@ -158,7 +159,7 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
   });
   return {
     date,
-    status: 'exported',
+    result: 'exported',
     uri: summarizeManifest(manifest).csvUri,
     manifestUri: summarizeManifest(manifest).manifestUri,
     agentRows: manifest.agentRows,

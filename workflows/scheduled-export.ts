@@ -7,36 +7,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BackfillActivities } from '../activities';
-import type { ExportTemplate } from '../common/export-types';
-import { nominalTimeFromWorkflowId } from '../lib/days/schedule-day';
-import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../common/search-attributes';
+import type { PlanningActivities } from '../activities';
+import { failureText } from '../common/failure-text';
+import type { ScheduledDayOutcome, ScheduledExportInput, ScheduledExportResult } from '../common/scheduled-types';
+import { AGENT_METRICS_DATE, nominalTimeFromWorkflowId, SCHEDULED_START_TIME } from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
-import { failureText, runDay } from './day-child';
+import { runDay } from './run-day';
 
-/** Fixed when the schedule is created or updated (`npm run schedule -- create`): the run works out its own day. */
-export interface ScheduledExportInput {
-  readonly template: ExportTemplate;
-  readonly scheduleTimezone: string;
-  readonly lookbackDays: number;
-  /** Only for a run started by hand, outside the schedule: the scheduled time (ISO) to act as. */
-  readonly nominalTime?: string;
-}
-
-export interface ScheduledDayResult {
-  readonly date: string;
-  readonly reason: 'scheduled' | 'stale' | 'missing';
-  readonly result: 'exported' | 'up-to-date' | 'failed';
-  readonly detail: string;
-}
-
-export interface ScheduledExportResult {
-  readonly nominalTime: string;
-  readonly day: string;
-  readonly days: readonly ScheduledDayResult[];
-}
-
-const plan = proxyActivities<BackfillActivities>(QUICK_STEP);
+const plan = proxyActivities<PlanningActivities>(QUICK_STEP);
 
 /**
  * The run's nominal time: TemporalScheduledStartTime, which the server sets on scheduled, backfilled and triggered
@@ -55,6 +33,11 @@ function nominalTime(input: ScheduledExportInput): Date {
     );
   }
   return found;
+}
+
+/** 'scheduled', or 'lookback: stale' for an earlier day the run exported again. */
+function why(d: ScheduledDayOutcome): string {
+  return d.state ? `${d.trigger}: ${d.state}` : d.trigger;
 }
 
 /**
@@ -76,26 +59,39 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
     `scheduled ${nominal}: exporting **${day}**; re-check of ${planned.lookback.length} earlier days: ` +
       (again.length > 0 ? `exporting ${again.map((p) => `${p.date} (${p.state})`).join(', ')}` : 'all delivered'),
   );
-  const work = [
-    { date: day, reason: 'scheduled' as const },
-    ...again.map((p) => ({ date: p.date, reason: p.state === 'stale' ? ('stale' as const) : ('missing' as const) })),
+  const work: Pick<ScheduledDayOutcome, 'date' | 'trigger' | 'state'>[] = [
+    { date: day, trigger: 'scheduled' },
+    ...again.map((p) => ({
+      date: p.date,
+      trigger: 'lookback' as const,
+      state: p.state === 'stale' ? ('stale' as const) : ('missing' as const),
+    })),
   ];
   const days = await Promise.all(
-    work.map(async ({ date, reason }): Promise<ScheduledDayResult> => {
+    work.map(async (w): Promise<ScheduledDayOutcome> => {
       try {
-        const run = await runDay({ ...t, date, force: false, reason }, ParentClosePolicy.ABANDON);
-        const r = run.result;
-        return { date, reason, result: r.status, detail: `${r.agentRows} agents, ${r.sourceRows} source rows` };
+        const { result: r, runId } = await runDay(
+          { ...t, date: w.date, force: false, trigger: w.trigger },
+          ParentClosePolicy.ABANDON,
+        );
+        return {
+          ...w,
+          result: r.result,
+          detail: `${r.agentRows} agents, ${r.sourceRows} source rows`,
+          agents: r.agentRows,
+          sourceRows: r.sourceRows,
+          ...(runId ? { runId } : {}),
+        };
       } catch (err) {
-        return { date, reason, result: 'failed', detail: failureText(err) };
+        return { ...w, result: 'failed', detail: failureText(err) };
       }
     }),
   );
   const failed = days.filter((d) => d.result === 'failed');
-  setCurrentDetails(days.map((d) => `- ${d.date} (${d.reason}): ${d.result}, ${d.detail}`).join('\n'));
+  setCurrentDetails(days.map((d) => `- ${d.date} (${why(d)}): ${d.result}, ${d.detail}`).join('\n'));
   if (failed.length > 0) {
     throw ApplicationFailure.nonRetryable(
-      failed.map((d) => `${d.date} (${d.reason}) failed: ${d.detail}`).join('; '),
+      failed.map((d) => `${d.date} (${why(d)}) failed: ${d.detail}`).join('; '),
       'ScheduledExportFailed',
     );
   }

@@ -3,9 +3,9 @@ import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
 import { agentMetricsSql } from '../../lib/clickhouse/metrics-sql';
 import { stagingKey } from '../../lib/s3/keys';
-import { readWindowStats } from './check-data';
+import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
-import type { ActivityDeps } from '../deps';
+import type { Services } from '../../lib/services';
 import { withHeartbeat } from '../heartbeat';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
 import { currentRun } from '../run-info';
@@ -30,7 +30,7 @@ export interface ComputeInput {
  * Runs the aggregation in ClickHouse and streams the per-agent results (integers, as JSON lines) to a staging object,
  * so the dataset never travels through workflow history and any worker can take the next step.
  */
-export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): Promise<ComputeResult> {
+export async function computeMetrics(deps: Services, input: ComputeInput): Promise<ComputeResult> {
   const ctx = Context.current();
   const run = currentRun();
   const signal = ctx.cancellationSignal;
@@ -44,15 +44,10 @@ export async function computeMetrics(deps: ActivityDeps, input: ComputeInput): P
     { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
     async (write) => {
       if (input.empty) return;
-      await streamRows<MetricsRow>(
-        deps.clickhouse,
-        sql,
-        async (r) => {
-          const row = tally.add(r);
-          if (row !== undefined) await write(JSON.stringify(row) + '\n');
-        },
-        signal,
-      );
+      for await (const r of streamRows<MetricsRow>(deps.clickhouse, sql, { signal })) {
+        const row = tally.add(r);
+        if (row !== undefined) await write(JSON.stringify(row) + '\n');
+      }
     },
   );
   await withHeartbeat(written, () => ({ agentRows: tally.agentRows }));

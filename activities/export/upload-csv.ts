@@ -3,7 +3,7 @@ import { log } from '@temporalio/activity';
 import { VerificationError } from '../../lib/errors';
 import type { WrittenCsv } from '../../common/export-types';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
-import type { ActivityDeps } from '../deps';
+import type { Services } from '../../lib/services';
 import { deleteObject, s3Call } from '../../lib/s3/objects';
 
 export interface UploadedCsv {
@@ -18,7 +18,7 @@ export interface UploadedCsv {
  * first, so a manifest never describes a file it did not verify.
  */
 export async function uploadCsv(
-  deps: ActivityDeps,
+  deps: Services,
   input: { date: string; prefix: string; staged: WrittenCsv },
 ): Promise<UploadedCsv> {
   const key = csvKey(input.prefix, input.date);

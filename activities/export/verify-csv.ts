@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { csvHeader } from '../../lib/csv-format';
 import { VerificationError } from '../../lib/errors';
-import type { ActivityDeps } from '../deps';
+import type { Services } from '../../lib/services';
 import { withHeartbeat } from '../heartbeat';
 import { openObject } from '../../lib/s3/objects';
 
@@ -15,7 +15,7 @@ export interface VerifiedCsv {
 
 /** Reads the delivered object back in full and checks its size, SHA-256, header and row count. */
 export async function verifyCsv(
-  deps: ActivityDeps,
+  deps: Services,
   input: { key: string; bytes: number; sha256: string; rows: number },
 ): Promise<VerifiedCsv> {
   const body = await openObject(deps.s3, deps.bucket, input.key, Context.current().cancellationSignal);

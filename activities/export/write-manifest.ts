@@ -1,10 +1,9 @@
 import { manifestKey } from '../../lib/s3/keys';
 import type { Manifest } from '../../common/manifest';
 import { PRODUCT_VERSION } from '../../lib/version';
-import type { ActivityDeps } from '../deps';
+import type { Services } from '../../lib/services';
 import { currentRun } from '../run-info';
-import { removeStaged } from '../planning/remove-staged';
-import { putText } from '../../lib/s3/objects';
+import { deleteObjects, putText } from '../../lib/s3/objects';
 
 export type ManifestInput = Omit<
   Manifest,
@@ -17,7 +16,7 @@ export type ManifestInput = Omit<
 };
 
 /** Writes `_manifest.json` after the CSV verified, then removes the run's staging objects. */
-export async function writeManifest(deps: ActivityDeps, input: ManifestInput): Promise<Manifest> {
+export async function writeManifest(deps: Services, input: ManifestInput): Promise<Manifest> {
   const run = currentRun();
   const { prefix, staged, ...fields } = input;
   const manifest: Manifest = {
@@ -35,6 +34,6 @@ export async function writeManifest(deps: ActivityDeps, input: ManifestInput): P
     JSON.stringify(manifest, null, 2) + '\n',
     'application/json',
   );
-  await removeStaged(deps, { keys: staged });
+  await deleteObjects(deps.s3, deps.bucket, staged);
   return manifest;
 }

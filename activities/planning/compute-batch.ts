@@ -1,18 +1,17 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import { Context } from '@temporalio/activity';
-import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import type { CallStatus } from '../../common/call-status';
-import { csvWriter } from '../../lib/csv-format';
-import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
-import { classifyClickHouseError } from '../../lib/service-errors';
-import { readBatchStats, windowStats } from '../../lib/clickhouse/window-stats';
-import type { ActivityDeps } from '../deps';
-import { withHeartbeat } from '../heartbeat';
+import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
-import { currentRun } from '../run-info';
+import { streamRows } from '../../lib/clickhouse/query';
+import { readBatchStats } from '../../lib/clickhouse/window-stats';
+import { CSV_CONTENT_TYPE, csvWriter } from '../../lib/csv-format';
+import { csvStagingKey } from '../../lib/s3/keys';
 import { streamToObject } from '../../lib/s3/objects';
-import { csvObject, csvStagingKey } from '../export/write-csv';
+import type { Services } from '../../lib/services';
+import { withHeartbeat } from '../heartbeat';
+import { currentRun } from '../run-info';
 
 export interface BatchInput {
   /** Distinct and ascending; gaps are fine (days that need no export are left out). */
@@ -21,21 +20,23 @@ export interface BatchInput {
   readonly table: string;
   readonly prefix: string;
   readonly statuses: readonly CallStatus[];
+  /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
+  readonly maxThreads?: number;
   /**
    * Row counts and fingerprints of the days, when the caller read them a moment before (a backfill's plan): saves
    * a pass over the table. Without them the batch reads them first, as computeMetrics does for one day.
    */
-  /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
-  readonly maxThreads?: number;
   readonly known?: readonly { readonly date: string; readonly sourceRows: number; readonly fingerprint: string }[];
 }
 
 function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefined {
   const byDate = new Map((input.known ?? []).map((k) => [k.date, k]));
   if (!input.days.every((d) => byDate.has(d))) return undefined;
-  return input.days.map((d, i) =>
-    windowStats(d, slots.bounds[i]!, byDate.get(d)!.sourceRows, byDate.get(d)!.fingerprint),
-  );
+  return slots.windows.map((w) => ({
+    ...w,
+    sourceRows: byDate.get(w.date)!.sourceRows,
+    fingerprint: byDate.get(w.date)!.fingerprint,
+  }));
 }
 
 interface BatchMetricsRow extends MetricsRow {
@@ -59,27 +60,6 @@ function peekable<T>(rows: AsyncIterator<T>) {
   };
 }
 
-async function* queryStream<T>(
-  ch: ClickHouseClient,
-  query: string,
-  signal: AbortSignal,
-  maxThreads: number | undefined,
-): AsyncGenerator<T> {
-  try {
-    const rs = await ch.query({
-      query,
-      format: 'JSONEachRow',
-      abort_signal: signal,
-      ...(maxThreads ? { clickhouse_settings: { max_threads: maxThreads } } : {}),
-    });
-    for await (const rows of rs.stream<T>()) {
-      for (const row of rows) yield row.json<T>();
-    }
-  } catch (err) {
-    throw classifyClickHouseError(err);
-  }
-}
-
 /**
  * Computes the metrics of several days with one ClickHouse query (instead of one query per day) and writes each
  * day's CSV as it streams by (the same papaparse writer as writeCsv) to its own staging object,
@@ -87,7 +67,7 @@ async function* queryStream<T>(
  * manifest in its own `exportDay` run. Returns, per day, what `computeMetrics` and `writeCsv` return for it alone,
  * plus its window stats. Writing here rather than in each day's run saves every day an activity and an S3 round trip.
  */
-export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promise<PrecomputedDay[]> {
+export async function computeBatch(deps: Services, input: BatchInput): Promise<PrecomputedDay[]> {
   const signal = Context.current().cancellationSignal;
   const run = currentRun();
   const started = Date.now();
@@ -96,7 +76,10 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
     const slots = daySlots(input.days, input.timezone);
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, signal));
     const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
-    const rows = peekable(queryStream<BatchMetricsRow>(deps.clickhouse, sql, signal, input.maxThreads));
+    const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
+    const rows = peekable(
+      streamRows<BatchMetricsRow>(deps.clickhouse, sql, { signal, ...(settings ? { settings } : {}) }),
+    );
     const out: PrecomputedDay[] = [];
     try {
       for (const [index, dayStats] of stats.entries()) {
@@ -104,7 +87,8 @@ export async function computeBatch(deps: ActivityDeps, input: BatchInput): Promi
         const day = new MetricsTally();
         progress.day = dayStats.date;
         let csvRows = 0;
-        const file = await streamToObject(deps.s3, csvObject(deps, key, signal), async (write) => {
+        const target = { bucket: deps.bucket, key, contentType: CSV_CONTENT_TYPE, signal };
+        const file = await streamToObject(deps.s3, target, async (write) => {
           const csv = csvWriter(write, dayStats.date);
           for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
             rows.take();

@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { addDays, daysBetween } from '../../lib/days/day-window';
-import { planLookbackDay, type DayPlan } from '../../common/day-state';
-import { scheduledDay } from '../../lib/days/schedule-day';
-import type { ActivityDeps } from '../deps';
+import { addDays, dayRange } from '../../common/calendar';
+import type { DayPlan } from '../../common/day-state';
+import { planLookbackDay } from '../../lib/days/day-plan';
 import { readDayStatuses, type StatusTemplate } from '../../lib/days/day-status';
+import { scheduledDay } from '../../lib/days/schedule-day';
+import type { Services } from '../../lib/services';
 
 export interface ScheduledPlanInput {
   /** The run's nominal time (ISO), from TemporalScheduledStartTime. */
@@ -21,13 +22,13 @@ export interface ScheduledPlan {
 
 /** The day a scheduled run exports and the re-check of the days before it (one batched query for all of them). */
 export async function planScheduledRun(
-  deps: ActivityDeps,
+  deps: Services,
   temporal: Client,
   input: ScheduledPlanInput,
 ): Promise<ScheduledPlan> {
   const day = scheduledDay(new Date(input.nominalTime), input.scheduleTimezone);
   if (input.lookbackDays === 0) return { day, lookback: [] };
-  const days = daysBetween(addDays(day, -input.lookbackDays), addDays(day, -1));
+  const days = dayRange(addDays(day, -input.lookbackDays), addDays(day, -1));
   const statuses = await readDayStatuses(deps, temporal, { days, template: input.template });
   return { day, lookback: statuses.map((s) => ({ ...s, ...planLookbackDay(s, input.template.minRows) })) };
 }

@@ -1,3 +1,4 @@
+import type { DayWindow } from '../../common/export-types';
 import { dayWindow } from '../days/day-window';
 import { intLiteral } from './sql-literals';
 
@@ -13,6 +14,8 @@ export interface DaySlots {
   readonly days: readonly string[];
   readonly startEpoch: number;
   readonly endEpoch: number;
+  /** Each day's window, in the order of `days`. */
+  readonly windows: readonly DayWindow[];
   /** Each day's [start, end) in Unix seconds, in the order of `days`. */
   readonly bounds: readonly (readonly [number, number])[];
   readonly slotSeconds: number;
@@ -49,7 +52,7 @@ export function daySlots(days: readonly string[], timezone: string): DaySlots {
       slots.push(day < bounds.length && bounds[day]![0] <= t ? day + 1 : 0);
     }
   }
-  return { days, startEpoch, endEpoch, bounds, slotSeconds, slots };
+  return { days, startEpoch, endEpoch, windows, bounds, slotSeconds, slots };
 }
 
 /** `call_start` within the span: the WHERE every batch query starts from (epoch bounds, see metrics-sql.ts). */

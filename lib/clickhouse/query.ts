@@ -1,5 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { classifyClickHouseError } from '../service-errors';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { classifyClickHouseError } from './errors';
 
 /** Runs a query whose result is a few rows and returns them, classifying failures. */
 export async function queryRows<T>(ch: ClickHouseClient, query: string, signal?: AbortSignal): Promise<T[]> {
@@ -16,17 +16,24 @@ export async function queryRows<T>(ch: ClickHouseClient, query: string, signal?:
   }
 }
 
-/** Streams a query's rows to `onRow`, classifying failures; breaking off (abort) stops the server-side query. */
-export async function streamRows<T>(
+/**
+ * A query's rows one by one as they stream in, classifying failures; breaking off (or aborting `signal`) stops the
+ * server-side query.
+ */
+export async function* streamRows<T>(
   ch: ClickHouseClient,
   query: string,
-  onRow: (row: T) => Promise<void> | void,
-  signal?: AbortSignal,
-): Promise<void> {
+  options: { signal?: AbortSignal; settings?: ClickHouseSettings } = {},
+): AsyncGenerator<T> {
   try {
-    const rs = await ch.query({ query, format: 'JSONEachRow', ...(signal ? { abort_signal: signal } : {}) });
+    const rs = await ch.query({
+      query,
+      format: 'JSONEachRow',
+      ...(options.signal ? { abort_signal: options.signal } : {}),
+      ...(options.settings ? { clickhouse_settings: options.settings } : {}),
+    });
     for await (const rows of rs.stream<T>()) {
-      for (const row of rows) await onRow(row.json<T>());
+      for (const row of rows) yield row.json<T>();
     }
   } catch (err) {
     throw classifyClickHouseError(err);

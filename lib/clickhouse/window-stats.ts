@@ -1,13 +1,32 @@
+import type { WindowStats } from '../../common/export-types';
+import { dayWindow } from '../days/day-window';
+import type { Services } from '../services';
 import { batchWindowStatsSql } from './batch-sql';
 import { daySlots } from './day-slots';
-import type { WindowStats } from '../../common/export-types';
+import { windowStatsSql } from './metrics-sql';
 import { queryRows } from './query';
-import type { ActivityDeps } from '../../activities/deps';
 
-interface BatchStatsRow {
-  day: number | string;
+interface StatsRow {
   source_rows: string;
   row_hash_sum: string;
+}
+
+/** The source fingerprint of a day: its row count and the sum (mod 2^64) of its rows' hashes (ROW_HASH). */
+function fingerprint(row: StatsRow | undefined): { sourceRows: number; fingerprint: string } {
+  const sourceRows = Number(row?.source_rows ?? 0);
+  return { sourceRows, fingerprint: `${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}` };
+}
+
+/** The day's window, its row count and source fingerprint: what "check data" reads. */
+export async function readWindowStats(
+  deps: Pick<Services, 'clickhouse' | 'database'>,
+  input: { date: string; timezone: string; table: string },
+  signal?: AbortSignal,
+): Promise<WindowStats> {
+  const w = dayWindow(input.date, input.timezone);
+  const sql = windowStatsSql({ database: deps.database, table: input.table, ...w });
+  const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, signal);
+  return { ...w, ...fingerprint(row) };
 }
 
 /** Days per fingerprint query: a year of hourly slots keeps the SQL text far below ClickHouse's max_query_size. */
@@ -18,7 +37,7 @@ const DAYS_PER_QUERY = 366;
  * per day. Each day's figures equal what `readWindowStats` reads for that day alone (an integration test checks).
  */
 export async function readBatchStats(
-  deps: Pick<ActivityDeps, 'clickhouse' | 'database'>,
+  deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { days: readonly string[]; timezone: string; table: string },
   signal?: AbortSignal,
 ): Promise<WindowStats[]> {
@@ -26,42 +45,13 @@ export async function readBatchStats(
   for (let i = 0; i < input.days.length; i += DAYS_PER_QUERY) {
     const days = input.days.slice(i, i + DAYS_PER_QUERY);
     const slots = daySlots(days, input.timezone);
-    const rows = await queryRows<BatchStatsRow>(
+    const rows = await queryRows<StatsRow & { day: number | string }>(
       deps.clickhouse,
       batchWindowStatsSql({ database: deps.database, table: input.table, slots }),
       signal,
     );
     const byDay = new Map(rows.map((r) => [Number(r.day), r]));
-    days.forEach((date, index) => {
-      const row = byDay.get(index + 1);
-      const sourceRows = Number(row?.source_rows ?? 0);
-      const fingerprint = `${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}`;
-      out.push(windowStats(date, slots.bounds[index]!, sourceRows, fingerprint));
-    });
+    days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...fingerprint(byDay.get(index + 1)) }));
   }
   return out;
-}
-
-/** A day's WindowStats from its [start, end) bounds and counts already read. */
-export function windowStats(
-  date: string,
-  [startEpoch, endEpoch]: readonly [number, number],
-  sourceRows: number,
-  fingerprint: string,
-): WindowStats {
-  return {
-    date,
-    startEpoch,
-    endEpoch,
-    startIso: isoSeconds(startEpoch),
-    endIso: isoSeconds(endEpoch),
-    hours: (endEpoch - startEpoch) / 3600,
-    sourceRows,
-    fingerprint,
-  };
-}
-
-/** `2024-03-10T05:00:00Z`, as dayWindow writes window bounds. */
-function isoSeconds(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -1,18 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import {
-  dayState,
-  dayWorkflowId,
-  planDay,
-  type BackfillSelection,
-  type DayPlan,
-  type DayStatus,
-  type LastRun,
-} from '../../common/day-state';
+import type { BackfillSelection, DayPlan, DayStatus, LastRun } from '../../common/day-state';
 import type { ExportTemplate } from '../../common/export-types';
-import { mapPool } from '../pool';
+import { dayWorkflowId } from '../../common/workflow-ids';
 import { readBatchStats } from '../clickhouse/window-stats';
-import type { ActivityDeps } from '../../activities/deps';
+import { mapPool } from '../pool';
 import { findDelivery } from '../s3/delivery';
+import type { Services } from '../services';
+import { dayState, planDay } from './day-plan';
 
 /** S3 and Temporal look-ups in flight at once while reading many days. */
 const LOOKUPS_IN_FLIGHT = 16;
@@ -50,7 +44,7 @@ export async function lastRun(temporal: Client, date: string): Promise<LastRun |
  * manifests and CSV checksums from S3 and the latest runs from Temporal, a few at a time.
  */
 export async function readDayStatuses(
-  deps: ActivityDeps,
+  deps: Services,
   temporal: Client,
   q: StatusQuery,
   signal?: AbortSignal,
@@ -73,7 +67,7 @@ export async function readDayStatuses(
       ...dayState(delivery, run),
       sourceRows: s.sourceRows,
       fingerprint: s.fingerprint,
-      ...(delivery.manifest ? { manifest: delivery.manifest } : {}),
+      delivery,
       ...(run ? { lastRun: run } : {}),
     };
   });
@@ -81,7 +75,7 @@ export async function readDayStatuses(
 
 /** Each day's state and what a backfill does with it (run, attach to the run going on, skip) and why. */
 export async function planDays(
-  deps: ActivityDeps,
+  deps: Services,
   temporal: Client,
   q: PlanQuery,
   signal?: AbortSignal,

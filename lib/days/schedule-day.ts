@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { addDays, localDate, parseDay } from './day-window';
+import { addDays, parseDay } from '../../common/calendar';
+import { localDate } from './day-window';
 
 /**
  * The day a scheduled run exports: the day before the local date of its *nominal* (scheduled) time in the
@@ -8,16 +9,6 @@ import { addDays, localDate, parseDay } from './day-window';
  */
 export function scheduledDay(nominal: Date, scheduleTimezone: string): string {
   return addDays(localDate(nominal, scheduleTimezone), -1);
-}
-
-const NOMINAL_SUFFIX = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
-
-/** The nominal time the server appends to a scheduled run's workflow id (`<prefix>-2024-03-11T02:00:00Z`). */
-export function nominalTimeFromWorkflowId(workflowId: string): Date | undefined {
-  const match = NOMINAL_SUFFIX.exec(workflowId);
-  if (!match?.[1]) return undefined;
-  const date = new Date(match[1]);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /**

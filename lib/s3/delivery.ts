@@ -3,7 +3,7 @@ import type { CallStatus } from '../../common/call-status';
 import type { DeliveryCheck } from '../../common/export-types';
 import { parseManifest, summarizeManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from './keys';
-import type { ActivityDeps } from '../../activities/deps';
+import type { Services } from '../services';
 import { isNotFound, readTextIfExists, s3Call } from './objects';
 
 export interface DeliveryQuery {
@@ -17,17 +17,17 @@ export interface DeliveryQuery {
 
 /**
  * What is delivered for a day: 'verified' when the manifest exists, the CSV's stored size and SHA-256 match it and
- * the source is unchanged; 'stale' when the source or the export parameters changed since; 'broken' when the CSV
+ * the source is unchanged; 'stale' when the source or the export parameters changed since; 'failed' when the CSV
  * does not match its manifest; 'missing' when there is no manifest.
  */
-export async function findDelivery(deps: ActivityDeps, q: DeliveryQuery): Promise<DeliveryCheck> {
+export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<DeliveryCheck> {
   const text = await readTextIfExists(deps.s3, deps.bucket, manifestKey(q.prefix, q.date));
   if (text === undefined) return { state: 'missing', detail: 'no manifest' };
   let manifest;
   try {
     manifest = parseManifest(text);
   } catch (err) {
-    return { state: 'broken', detail: `unreadable manifest: ${(err as Error).message}` };
+    return { state: 'failed', detail: `unreadable manifest: ${(err as Error).message}` };
   }
   const summary = summarizeManifest(manifest);
   const key = csvKey(q.prefix, q.date);
@@ -36,15 +36,15 @@ export async function findDelivery(deps: ActivityDeps, q: DeliveryQuery): Promis
     head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key, ChecksumMode: 'ENABLED' }));
   } catch (err) {
     if (isNotFound(err))
-      return { state: 'broken', detail: 'the manifest exists but the CSV does not', manifest: summary };
+      return { state: 'failed', detail: 'the manifest exists but the CSV does not', manifest: summary };
     return s3Call(`HEAD ${key}`, () => Promise.reject(err));
   }
   const sha = Buffer.from(manifest.csv.sha256, 'hex').toString('base64');
   if (head.ContentLength !== manifest.csv.bytes || (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== sha)) {
-    return { state: 'broken', detail: 'the CSV does not match its manifest (size or SHA-256)', manifest: summary };
+    return { state: 'failed', detail: 'the CSV does not match its manifest (size or SHA-256)', manifest: summary };
   }
   if (head.ChecksumSHA256 === undefined) {
-    return { state: 'broken', detail: 'the CSV carries no SHA-256 checksum', manifest: summary };
+    return { state: 'failed', detail: 'the CSV carries no SHA-256 checksum', manifest: summary };
   }
   if (manifest.timezone !== q.timezone || manifest.includedStatuses.join(',') !== q.statuses.join(',')) {
     return { state: 'stale', detail: 'exported with other settings (time zone or statuses)', manifest: summary };

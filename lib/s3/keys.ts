@@ -1,4 +1,4 @@
-/** Where a day's files live: `<prefix>/<D>/agent_metrics_<D>.csv` and `<prefix>/<D>/_manifest.json` (SPEC §4). */
+/** Where a day's files live: `<prefix>/<D>/agent_metrics_<D>.csv` and `<prefix>/<D>/_manifest.json` (docs/contract.md §4). */
 function join(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');
 }
@@ -16,6 +16,7 @@ export function stagingKey(prefix: string, date: string, runId: string, name: st
   return join(prefix, '_staging', date, runId, name);
 }
 
-export function s3Uri(bucket: string, key: string): string {
-  return `s3://${bucket}/${key}`;
+/** The staging key of day D's CSV for the run (or batch) `runId`: written by writeCsv or a backfill's batch. */
+export function csvStagingKey(prefix: string, date: string, runId: string): string {
+  return stagingKey(prefix, date, runId, `agent_metrics_${date}.csv`);
 }

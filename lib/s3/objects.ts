@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { classifyS3Error } from '../service-errors';
+import { classifyS3Error } from './errors';
 
 export function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -53,6 +59,16 @@ export async function putText(
 
 export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
   await s3Call(`DELETE ${key}`, () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+}
+
+/** Deletes objects by key, a thousand per request; a key already gone is not an error. */
+export async function deleteObjects(s3: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+    await s3Call(`DELETE ${objects.length} objects`, () =>
+      s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })),
+    );
+  }
 }
 
 /** What a streamed upload wrote: its size and SHA-256 (hex). */

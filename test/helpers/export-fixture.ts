@@ -10,7 +10,8 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
+import { createActivities } from '../../activities';
+import type { Services } from '../../lib/services';
 import type { CallStatus } from '../../common/call-status';
 import { createClickHouse } from '../../lib/clickhouse/client';
 import { loadConfig } from '../../lib/config';
@@ -43,7 +44,7 @@ export function stackContext() {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'export'], env);
   const clickhouse = createClickHouse(config.clickhouse);
   const s3 = createS3(config.s3);
-  const deps: ActivityDeps = {
+  const deps: Services = {
     clickhouse,
     s3,
     bucket: config.s3.S3_BUCKET_NAME,
@@ -109,7 +110,7 @@ export function testInput(
     pollIntervalMs: 1_000,
     waitTimeoutMs: 3_000,
     force: false,
-    reason: 'test',
+    trigger: 'manual',
     ...overrides,
   };
 }
@@ -119,7 +120,7 @@ export async function startWorker(
   address: string,
   namespace: string,
   bundle: WorkflowBundleWithSourceMap,
-  deps: ActivityDeps,
+  deps: Services,
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });

@@ -1,7 +1,7 @@
 import type { CallRow } from './export-fixture';
 
 /**
- * An independent reference for SPEC §3, written from its text, not from the product's SQL:
+ * An independent reference for docs/contract.md §3, written from its text, not from the product's SQL:
  * floats and a plain sort, the R7 formula as the spec states it, Math.round for 2 decimals.
  */
 export function percentile90(values: readonly number[]): number {
@@ -24,7 +24,7 @@ function meanTwoDecimals(values: readonly number[]): string {
   return String(Math.round((sum * 100) / values.length) / 100);
 }
 
-/** The CSV's data rows (without header) that SPEC §3–§4 asks for, for the rows of one window. */
+/** The CSV's data rows (without header) that docs/contract.md §3–§4 asks for, for the rows of one window. */
 export function referenceCsvRows(
   rows: readonly CallRow[],
   window: { start: number; end: number },

@@ -8,8 +8,10 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
-import { backfillWorkflowId, type BackfillInput, type BackfillProgress } from '../../common/backfill-types';
-import { addDays, dayWindow, daysBetween } from '../../lib/days/day-window';
+import type { BackfillInput, BackfillProgress } from '../../common/backfill-types';
+import { backfillWorkflowId } from '../../common/workflow-ids';
+import { addDays, dayRange } from '../../common/calendar';
+import { dayWindow } from '../../lib/days/day-window';
 import type { ExportTemplate, PrecomputedDay } from '../../common/export-types';
 import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
@@ -27,7 +29,7 @@ import { referenceCsvRows } from '../helpers/reference-metrics';
 /** A random run of past days, 2018–2023, so parallel suites on the shared server never share a day's workflow id. */
 function randomPastRange(days: number): string[] {
   const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
-  return daysBetween(start, addDays(start, days - 1));
+  return dayRange(start, addDays(start, days - 1));
 }
 
 /** Calls of one day in `tz`: a few agents, a duplicate, an update, a negative duration and other statuses. */

@@ -24,7 +24,7 @@ const TZ = 'America/New_York';
 const DAYS = ['2024-11-02', '2024-11-03', '2024-11-04'];
 const STATUS_SETS: readonly (readonly CallStatus[])[] = [['Answered'], ['Answered', 'Missed', 'Voicemail']];
 
-/** The edge cases of SPEC §3 on each day, plus an agent with more calls than ClickHouse's quantile samples. */
+/** The edge cases of docs/contract.md §3 on each day, plus an agent with more calls than ClickHouse's quantile samples. */
 function edgeRows(): CallRow[] {
   const rows: CallRow[] = [];
   for (const date of DAYS) {

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { ActivityDeps } from '../../activities';
+import type { Services } from '../../lib/services';
 import { startExportDay } from '../../client/start-export';
 import { createClickHouse } from '../../lib/clickhouse/client';
 import { dayWindow } from '../../lib/days/day-window';
@@ -84,7 +84,7 @@ describe('daily export on the real stack: failures', function () {
     await ctx.clickhouse.close();
   });
 
-  async function exportWith(deps: ActivityDeps, tableName = table) {
+  async function exportWith(deps: Services, tableName = table) {
     const worker = await startWorker(
       ctx.config.temporal.TEMPORAL_ADDRESS,
       ctx.config.temporal.TEMPORAL_NAMESPACE,
@@ -121,7 +121,7 @@ describe('daily export on the real stack: failures', function () {
           await startService(service);
         }
         const result = await handle.result();
-        assert.equal(result.status, 'exported');
+        assert.equal(result.result, 'exported');
         assert.equal(result.agentRows, 2);
       } finally {
         await worker.stop();

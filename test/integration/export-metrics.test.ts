@@ -30,7 +30,7 @@ function random(seed: number): () => number {
   };
 }
 
-/** Edge cases of SPEC §3 plus random agents, for the window [start, end). */
+/** Edge cases of docs/contract.md §3 plus random agents, for the window [start, end). */
 function edgeCaseRows(start: number, end: number, seed: number): CallRow[] {
   const rnd = random(seed);
   const agent = () => randomUUID();
@@ -152,7 +152,7 @@ describe('daily export on the real stack: exact numbers', function () {
     assert.equal(got.length, expected.length);
     for (let i = 0; i < expected.length; i += 1) assert.deepEqual(got[i], expected[i], `row ${i + 1}`);
     assert.ok(csv.endsWith('\n') && !csv.includes('\r') && !csv.startsWith('\ufeff'));
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
     assert.equal(result.agentRows, expected.length);
     assert.equal(manifest.agentRows, expected.length);
     assert.equal(manifest.leftOut.duplicateRows, 2 + 1 + 1, 'two identical re-inserts and two superseded versions');
@@ -214,7 +214,7 @@ describe('daily export on the real stack: exact numbers', function () {
       testInput(date, suite.table, suite.prefix),
     );
     const second = await again.result();
-    assert.equal(second.status, 'up-to-date');
+    assert.equal(second.result, 'up-to-date');
     assert.equal(second.generatedAt, first.manifest.generatedAt);
     // Late data: an appended update of the same conversation makes the day stale.
     await insertCalls(ctx.clickhouse, database, suite.table, [
@@ -227,7 +227,7 @@ describe('daily export on the real stack: exact numbers', function () {
       },
     ]);
     const stats = await (
-      await import('../../activities/export/check-data')
+      await import('../../lib/clickhouse/window-stats')
     ).readWindowStats(ctx.deps, { date, timezone: 'UTC', table: suite.table });
     const check = await findDelivery(ctx.deps, {
       date,
@@ -238,7 +238,7 @@ describe('daily export on the real stack: exact numbers', function () {
     });
     assert.equal(check.state, 'stale');
     const third = await exportAndRead(testInput(date, suite.table, suite.prefix));
-    assert.equal(third.result.status, 'exported');
+    assert.equal(third.result.result, 'exported');
     assert.deepEqual(third.rows, [[agent, '300', '300', '1', date]]);
     assert.equal(third.manifest.replaces?.sha256, first.manifest.csv.sha256);
     assert.notEqual(third.manifest.sourceFingerprint, first.manifest.sourceFingerprint);

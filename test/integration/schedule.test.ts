@@ -5,12 +5,14 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
-import { addDays, dayWindow, daysBetween, localDate } from '../../lib/days/day-window';
+import { addDays, dayRange } from '../../common/calendar';
+import { dayWindow, localDate } from '../../lib/days/day-window';
 import { parseManifest, type Manifest } from '../../common/manifest';
 import { datesWithoutTime, nominalRangeForDays } from '../../lib/days/schedule-day';
 import { manifestKey } from '../../lib/s3/keys';
-import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../common/search-attributes';
-import type { ScheduledExportResult, scheduledExport } from '../../workflows/scheduled-export';
+import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../common/workflow-ids';
+import type { ScheduledExportResult } from '../../common/scheduled-types';
+import type { scheduledExport } from '../../workflows/scheduled-export';
 import { runCli } from '../helpers/cli-process';
 import {
   createConversationsTable,
@@ -91,8 +93,9 @@ describe('the daily schedule on the Temporal dev server', function () {
       }
     }
   }
-  /** What a scheduled run did, day by day: [date, reason, result]. */
-  const daysOf = (r: ScheduledExportResult) => r.days.map((x) => [x.date, x.reason, x.result]);
+  /** What a scheduled run did, day by day: [date, why, result]. */
+  const daysOf = (r: ScheduledExportResult) =>
+    r.days.map((x) => [x.date, x.state ? `${x.trigger}: ${x.state}` : x.trigger, x.result]);
   /** When the schedule's run that exports day d is due: 02:00 local on d + 1. */
   const at = (d: string) => DateTime.fromISO(`${addDays(d, 1)}T02:00`, { zone: TZ }).toJSDate();
   const runId = (at: Date) => `${scheduleId}-${at.toISOString().replace('.000Z', 'Z')}`;
@@ -147,7 +150,7 @@ describe('the daily schedule on the Temporal dev server', function () {
     const result = await resultOf(action.action.workflow.workflowId);
     assert.equal(result.day, yesterday);
     const m = await manifest(yesterday);
-    assert.equal(m.reason, 'scheduled');
+    assert.equal(m.reason, 'scheduled: missing');
     assert.equal(m.sourceRows, 4);
     const info = await client.workflow.getHandle(action.action.workflow.workflowId).describe();
     assert.equal(info.typedSearchAttributes.get(AGENT_METRICS_DATE), yesterday);
@@ -159,7 +162,7 @@ describe('the daily schedule on the Temporal dev server', function () {
     let start: string;
     do start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
     while (datesWithoutTime({ hour: 2, minute: 0 }, TZ, new Date(`${start}T12:00:00Z`), 4).length > 0);
-    const [d0, d1, d2] = daysBetween(start, addDays(start, 2)) as [string, string, string];
+    const [d0, d1, d2] = dayRange(start, addDays(start, 2)) as [string, string, string];
     await insertCalls(ctx.clickhouse, database, table, [...calls(d0, 3), ...calls(d1, 5), ...calls(d2, 2)]);
 
     const first = await runCli('schedule', ['backfill', '--from', d0, '--to', d1], env);
@@ -170,7 +173,7 @@ describe('the daily schedule on the Temporal dev server', function () {
     assert.equal(r0.day, d0, 'the run scheduled at 02:00 on d0 + 1 exports d0');
     assert.equal(r1.day, d1);
     const firstExport = await manifest(d0);
-    assert.equal(firstExport.reason, 'scheduled');
+    assert.equal(firstExport.reason, 'scheduled: missing');
     assert.equal((await manifest(d1)).sourceRows, 5);
 
     // Late data for d0, then the run that exports d2 re-checks d1, d0 and the day before.
@@ -180,10 +183,10 @@ describe('the daily schedule on the Temporal dev server', function () {
     assert.equal(r2.day, d2);
     assert.deepEqual(daysOf(r2), [
       [d2, 'scheduled', 'exported'],
-      [d0, 'stale', 'exported'],
+      [d0, 'lookback: stale', 'exported'],
     ]);
     const reexport = await manifest(d0);
-    assert.equal(reexport.reason, 'stale');
+    assert.equal(reexport.reason, 'lookback: stale');
     assert.equal(reexport.sourceRows, 4);
     assert.deepEqual(reexport.replaces, {
       generatedAt: firstExport.generatedAt,
@@ -203,10 +206,10 @@ describe('the daily schedule on the Temporal dev server', function () {
     const r = await resultOf(runId(at(next)));
     assert.deepEqual(daysOf(r), [
       [next, 'scheduled', 'exported'],
-      [gap, 'missing', 'exported'],
+      [gap, 'lookback: missing', 'exported'],
     ]);
     const m = await manifest(gap);
-    assert.equal(m.reason, 'missing');
+    assert.equal(m.reason, 'lookback: missing');
     assert.equal(m.sourceRows, 3);
     const described = await runCli('schedule', ['describe'], env);
     assert.match(

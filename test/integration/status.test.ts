@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { collectStatus, renderStatus, type StatusRow } from '../../client/status-report';
 import { startExportDay } from '../../client/start-export';
-import { addDays, dayWindow, daysBetween } from '../../lib/days/day-window';
+import { addDays, dayRange } from '../../common/calendar';
+import { dayWindow } from '../../lib/days/day-window';
 import { runCli } from '../helpers/cli-process';
 import { insertCalls, stackContext, testInput, type CallRow, useStackSuite } from '../helpers/export-fixture';
 
@@ -36,7 +37,7 @@ describe('status on the real stack', function () {
 
   it('shows each day verified, stale, missing, failed or running, with rows, time, workflow and link', async () => {
     const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
-    const [verified, stale, missing, failed, running] = daysBetween(start, addDays(start, 4)) as [
+    const [verified, stale, missing, failed, running] = dayRange(start, addDays(start, 4)) as [
       string,
       string,
       string,
@@ -107,7 +108,7 @@ describe('status on the real stack', function () {
   });
 
   it('answers for a 365-day range in one fingerprint query and a few seconds', async () => {
-    const days = daysBetween('2010-01-01', '2010-12-31');
+    const days = dayRange('2010-01-01', '2010-12-31');
     await insertCalls(ctx.clickhouse, database, suite.table, [...calls('2010-02-01', 3), ...calls('2010-12-31', 2)]);
     const started = Date.now();
     const rows = await collectStatus(ctx.deps, suite.client, ctx.config.temporal, days, template());

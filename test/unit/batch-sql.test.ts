@@ -4,14 +4,12 @@ import { scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
 import { batchAgentMetricsSql, batchWindowStatsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots, dayIndexSql } from '../../lib/clickhouse/day-slots';
-import { dayWindow, daysBetween } from '../../lib/days/day-window';
-import { dayState, dayWorkflowId, planDay, planLookbackDay, type DayStatus } from '../../common/day-state';
-import {
-  datesWithoutTime,
-  nominalRangeForDays,
-  nominalTimeFromWorkflowId,
-  scheduledDay,
-} from '../../lib/days/schedule-day';
+import { dayRange } from '../../common/calendar';
+import type { DayStatus } from '../../common/day-state';
+import { dayWorkflowId, nominalTimeFromWorkflowId } from '../../common/workflow-ids';
+import { dayState, planDay, planLookbackDay } from '../../lib/days/day-plan';
+import { dayWindow } from '../../lib/days/day-window';
+import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../../lib/days/schedule-day';
 
 /** The day (1-based, 0 = none) the slot formula gives an instant, evaluated in JS as ClickHouse evaluates it. */
 function slotDay(s: ReturnType<typeof daySlots>, t: number): number {
@@ -55,7 +53,7 @@ describe('batch day slots', () => {
 
   for (const tz of ['UTC', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Europe/London']) {
     it(`puts every instant in the same day as the day windows do (${tz})`, () => {
-      const days = daysBetween('2024-03-28', '2024-04-10').filter((_, i) => i % 3 !== 1);
+      const days = dayRange('2024-03-28', '2024-04-10').filter((_, i) => i % 3 !== 1);
       const s = daySlots(days, tz);
       assert.ok(s.slots.length > 0);
       for (let t = s.startEpoch; t < s.endEpoch; t += 599)
@@ -133,6 +131,7 @@ describe('day states and backfill decisions', () => {
     detail: 'x',
     sourceRows,
     fingerprint: 'f',
+    delivery: { state: state === 'running' ? 'missing' : state, detail: 'x' },
   });
   const verified = { state: 'verified' as const, detail: 'ok' };
   const run = (status: string) => ({
@@ -149,7 +148,7 @@ describe('day states and backfill decisions', () => {
   it('derives each state from the delivery and the latest run', () => {
     assert.equal(dayState(verified, run('RUNNING')).state, 'running');
     assert.equal(dayState(verified, run('FAILED')).state, 'verified');
-    assert.equal(dayState({ state: 'broken', detail: 'sha' }).state, 'failed');
+    assert.equal(dayState({ state: 'failed', detail: 'sha' }).state, 'failed');
     assert.equal(dayState({ state: 'missing', detail: 'no manifest' }, run('FAILED')).state, 'failed');
     assert.equal(dayState({ state: 'stale', detail: 'changed' }, run('TIMED_OUT')).state, 'failed');
     assert.equal(dayState({ state: 'stale', detail: 'changed' }, run('COMPLETED')).state, 'stale');

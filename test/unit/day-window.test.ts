@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { addDays, dayWindow, daysBetween, localDate, parseDay } from '../../lib/days/day-window';
+import { addDays, dayRange, parseDay } from '../../common/calendar';
+import { dayWindow, localDate } from '../../lib/days/day-window';
 
 describe('day windows', () => {
   it('spans 24 hours of UTC on an ordinary day', () => {
@@ -40,8 +41,8 @@ describe('day windows', () => {
   });
 
   it('lists every day of a range, both ends included, across month and year ends', () => {
-    assert.deepEqual(daysBetween('2023-12-30', '2024-01-02'), ['2023-12-30', '2023-12-31', '2024-01-01', '2024-01-02']);
-    assert.deepEqual(daysBetween('2024-01-02', '2024-01-01'), []);
+    assert.deepEqual(dayRange('2023-12-30', '2024-01-02'), ['2023-12-30', '2023-12-31', '2024-01-01', '2024-01-02']);
+    assert.deepEqual(dayRange('2024-01-02', '2024-01-01'), []);
     assert.equal(addDays('2024-03-01', -1), '2024-02-29');
   });
 

@@ -5,18 +5,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { BackfillActivities, ExportActivities } from '../../activities';
+import type { PlanningActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../common/backfill-types';
 import type { DayPlan } from '../../common/day-state';
 import { dayWindow } from '../../lib/days/day-window';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
-import { AGENT_METRICS_DATE } from '../../common/search-attributes';
+import { AGENT_METRICS_DATE } from '../../common/workflow-ids';
 import type { backfillDays } from '../../workflows';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
 const INDEXED_VALUE_TYPE_KEYWORD = 2;
 
-type All = ExportActivities & BackfillActivities;
+type All = ExportActivities & PlanningActivities;
 type Stubs = { [K in keyof All]: (...args: Parameters<All[K]>) => Promise<unknown> };
 
 const stats = (date: string): WindowStats => {
@@ -37,6 +37,7 @@ function stubs(
         detail: 'never exported',
         sourceRows: 10,
         fingerprint: '10:ab',
+        delivery: { state: 'missing', detail: 'no manifest' },
         action: 'run',
         why: 'missing',
       })),
@@ -154,7 +155,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
       ['2024-01-05'],
     );
     assert.match(failed[0]!.detail, /disk on fire/);
-    assert.equal(result.outcomes.filter((o) => o.result === 'verified').length, 11);
+    assert.equal(result.outcomes.filter((o) => o.result === 'exported').length, 11);
     assert.equal(counters.computeBatch, 2, 'one batch query for the first 7 days, one for the other 5');
     assert.equal(counters.computeMetrics, 0);
   });
@@ -166,7 +167,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
       input('2023-01-01', '2023-12-31', { concurrency: 8 }),
     );
     assert.equal(result.outcomes.length, 365);
-    assert.ok(result.outcomes.every((o) => o.result === 'verified'));
+    assert.ok(result.outcomes.every((o) => o.result === 'exported'));
     assert.equal(new Set(result.outcomes.map((o) => o.date)).size, 365);
     // Each 93-day run: a 7-day chunk first (exports start early), then 31-day chunks: 4 batch queries a run.
     assert.equal(counters.computeBatch, 16);

@@ -23,10 +23,12 @@ const input = (overrides: Partial<ExportDayInput> = {}): ExportDayInput => ({
   pollIntervalMs: 10 * 60_000,
   waitTimeoutMs: 6 * 3_600_000,
   force: false,
+  trigger: 'manual',
   ...overrides,
 });
 const stats = (sourceRows: number): WindowStats => ({
   date: DATE,
+  timezone: 'UTC',
   startEpoch: 1_710_028_800,
   endEpoch: 1_710_115_200,
   startIso: '2024-03-10T00:00:00Z',
@@ -128,7 +130,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
       'verifyCsv',
       'writeManifest',
     ]);
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
     assert.equal(result.agentRows, 2);
   });
 
@@ -141,7 +143,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     };
     const result = await run(stubs, input());
     assert.deepEqual(calls, ['checkData', 'findDelivery']);
-    assert.equal(result.status, 'up-to-date');
+    assert.equal(result.result, 'up-to-date');
     assert.equal(result.uri, summary.csvUri);
   });
 
@@ -150,7 +152,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     const stubs = healthyStubs(calls);
     stubs.findDelivery = async () => ({ state: 'verified', detail: 'ok', manifest: summary });
     const result = await run(stubs, input({ force: true }));
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
     assert.ok(calls.includes('writeManifest'));
   });
 
@@ -166,7 +168,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     };
     const result = await run(stubs, input());
     assert.equal(attempts, 3);
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
   });
 
   it('fails at once on a permanent error, with the cause in the failure chain', async () => {
@@ -201,7 +203,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     const started = await env.currentTimeMs();
     const result = await run(stubs, input());
     assert.equal(checks, 4);
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
     assert.ok((await env.currentTimeMs()) - started >= 3 * 10 * 60_000, 'three poll intervals passed');
   });
 
@@ -227,7 +229,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     const stubs = healthyStubs(calls);
     stubs.checkData = async () => stats(0);
     const result = await run(stubs, input({ onEmpty: 'publish', waitTimeoutMs: 30 * 60_000 }));
-    assert.equal(result.status, 'exported');
+    assert.equal(result.result, 'exported');
     assert.ok(calls.includes('computeMetrics(empty)'));
     assert.ok(calls.includes('writeManifest'));
   });

@@ -13,7 +13,7 @@ import { createClickHouse } from '../../lib/clickhouse/client';
 import { loadConfig } from '../../lib/config';
 import { parseManifest } from '../../common/manifest';
 import { manifestKey } from '../../lib/s3/keys';
-import { addDays, daysBetween } from '../../lib/days/day-window';
+import { addDays, dayRange } from '../../common/calendar';
 import { createS3 } from '../../lib/s3/client';
 import { qualifiedName } from '../../lib/clickhouse/sql-literals';
 import { generateConversations } from '../generate/calls';
@@ -58,7 +58,7 @@ async function run(): Promise<void> {
   const database = config.clickhouse.CLICKHOUSE_DATABASE;
   const tz = config.export.EXPORT_TIMEZONE;
   const table = `bench_backfill_${DAYS}x${CALLS}`;
-  const days = daysBetween(FROM, addDays(FROM, DAYS - 1));
+  const days = dayRange(FROM, addDays(FROM, DAYS - 1));
   const run = randomBytes(3).toString('hex');
   const spawned = process.env.BENCH_SPAWN_WORKER === '1';
   const queue = spawned ? `bench-backfill-${run}` : config.temporal.TEMPORAL_TASK_QUEUE;
@@ -97,14 +97,14 @@ async function run(): Promise<void> {
     const threads = config.schedule.BACKFILL_QUERY_THREADS || 'server default';
     console.log(
       `(a) backfill of ${DAYS} days, concurrency ${final.concurrency}, query threads ${threads}: ` +
-        `${seconds(backfillMs)} (${c.verified} verified, ${c.failed} failed)`,
+        `${seconds(backfillMs)} (${c.exported} verified, ${c.failed} failed)`,
     );
 
     const singlePrefix = `bench/backfill-${run}/single`;
     const single: Record<string, string> = {};
     const t1 = Date.now();
     for (const [i, date] of days.entries()) {
-      const input = exportInput(date, { ...settings, S3_PREFIX: singlePrefix }, { force: true, reason: 'bench' });
+      const input = exportInput(date, { ...settings, S3_PREFIX: singlePrefix }, { force: true, trigger: 'manual' });
       single[date] = (await (await startExportDay(client, queue, input)).result()).sha256;
       if ((i + 1) % 10 === 0) console.log(`  one at a time: ${i + 1}/${DAYS} days after ${seconds(Date.now() - t1)}`);
     }

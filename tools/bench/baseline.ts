@@ -24,24 +24,23 @@ export async function bareExport(
   const written = await streamToObject(s3, { bucket: o.bucket, key: o.key, contentType: 'text/csv' }, async (write) => {
     await write(csvHeader());
     let batch: AgentMetricsRow[] = [];
-    await streamRows<Row>(
+    for await (const r of streamRows<Row>(
       ch,
       agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']),
-      async (r) => {
-        if (r.calls === '0') return;
-        batch.push({
-          agentId: r.agent_id,
-          calls: Number(r.calls),
-          avgCents: Number(r.avg_cents),
-          p90Cents: Number(r.p90_cents),
-        });
-        if (batch.length === 2_000) {
-          rows += batch.length;
-          await write(csvLines(batch, o.date));
-          batch = [];
-        }
-      },
-    );
+    )) {
+      if (r.calls === '0') continue;
+      batch.push({
+        agentId: r.agent_id,
+        calls: Number(r.calls),
+        avgCents: Number(r.avg_cents),
+        p90Cents: Number(r.p90_cents),
+      });
+      if (batch.length === 2_000) {
+        rows += batch.length;
+        await write(csvLines(batch, o.date));
+        batch = [];
+      }
+    }
     rows += batch.length;
     await write(csvLines(batch, o.date));
   });
@@ -55,8 +54,7 @@ export async function queryOnly(
 ): Promise<number> {
   const w = dayWindow(o.date, 'UTC');
   let rows = 0;
-  await streamRows<Row>(ch, agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']), () => {
-    rows += 1;
-  });
+  const sql = agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']);
+  for await (const row of streamRows<Row>(ch, sql)) if (row) rows += 1;
   return rows;
 }

@@ -80,7 +80,7 @@ async function run(): Promise<void> {
           const input = exportInput(
             DATE,
             { ...config.export, CLICKHOUSE_TABLE: table, S3_PREFIX: prefix },
-            { force: true, reason: 'bench' },
+            { force: true, trigger: 'manual' },
           );
           temporalMs.push(
             await timed(async () => {

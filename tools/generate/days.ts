@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { dayWindow, parseDay } from '../../lib/days/day-window';
+import { parseDay } from '../../common/calendar';
+import { dayWindow } from '../../lib/days/day-window';
 
 /** One local calendar day and the instants (Unix seconds) the generator spreads its calls over. */
 export interface CallWindow {

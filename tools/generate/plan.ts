@@ -1,4 +1,4 @@
-import { daysBetween } from '../../lib/days/day-window';
+import { dayRange } from '../../common/calendar';
 import { quoteIdentifier } from '../../lib/clickhouse/sql-literals';
 import { callWindow } from './days';
 import { rowSelection, selectedPerChunk } from './selection';
@@ -87,7 +87,7 @@ export function planGeneration(o: SyntheticOptions): { days: DaySummary[]; chunk
   };
   const days: DaySummary[] = [];
   const chunks: PlannedChunk[] = [];
-  for (const date of daysBetween(o.from, o.to)) {
+  for (const date of dayRange(o.from, o.to)) {
     const day = callWindow(date, o.timezone);
     const selection = rowSelection(o.callsPerDay, duplicateRate, updateRate, `${seed}/${date}`);
     const { calls, duplicates, updates } = selection;

@@ -1,14 +1,13 @@
 import { proxyActivities, startChild, type ParentClosePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { BackfillActivities } from '../activities';
-import { dayWorkflowId } from '../common/day-state';
+import type { PlanningActivities } from '../activities';
 import type { ExportDayInput, ExportDayResult } from '../common/export-types';
-import { AGENT_METRICS_DATE } from '../common/search-attributes';
+import { AGENT_METRICS_DATE, dayWorkflowId } from '../common/workflow-ids';
 import { RETRY } from './activity-options';
 import { exportDay } from './export-day';
 
 // Attaching waits for someone else's run, which may itself wait for data for hours (DATA_WAIT_TIMEOUT).
-const attach = proxyActivities<BackfillActivities>({
+const attach = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '30 hours',
   heartbeatTimeout: '1 minute',
   retry: RETRY,
@@ -35,7 +34,7 @@ export async function runDay(input: ExportDayInput, parentClosePolicy: ParentClo
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       parentClosePolicy,
       typedSearchAttributes: [{ key: AGENT_METRICS_DATE, value: input.date }],
-      staticSummary: `agent metrics for ${input.date} (${input.reason ?? 'export'})`,
+      staticSummary: `agent metrics for ${input.date} (${input.trigger})`,
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -46,15 +45,4 @@ export async function runDay(input: ExportDayInput, parentClosePolicy: ParentClo
     return { result, attached: true };
   }
   return { result: await child.result(), runId: child.firstExecutionRunId, attached: false };
-}
-
-const GENERIC = /^(Child Workflow execution failed|Activity task failed|Workflow execution failed)$/;
-
-/** The messages of a failure and its causes, 'a: b: c', for a one-line outcome. */
-export function failureText(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e instanceof Error && parts.length < 6; e = (e as { cause?: unknown }).cause) {
-    if (e.message && !GENERIC.test(e.message) && !parts.some((p) => p.includes(e.message))) parts.push(e.message);
-  }
-  return (parts.join(': ') || String(err)).slice(0, 500);
 }

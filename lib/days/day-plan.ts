@@ -1,0 +1,70 @@
+import type { BackfillSelection, DayPlan, DayState, DayStatus, LastRun } from '../../common/day-state';
+import type { DeliveryCheck } from '../../common/export-types';
+
+const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
+
+/**
+ * A day's state from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
+ * does not verify or a latest run that ended without success is 'failed'; then stale; else missing.
+ */
+export function dayState(delivery: DeliveryCheck, lastRun?: LastRun): { state: DayState; detail: string } {
+  if (lastRun?.status === 'RUNNING')
+    return { state: 'running', detail: `run ${lastRun.runId} started ${lastRun.startTime}` };
+  if (delivery.state === 'verified') return { state: 'verified', detail: delivery.detail };
+  if (delivery.state === 'failed') return { state: 'failed', detail: `delivery does not verify: ${delivery.detail}` };
+  if (lastRun && UNSUCCESSFUL.has(lastRun.status)) {
+    const when = lastRun.closeTime ? ` at ${lastRun.closeTime}` : '';
+    return { state: 'failed', detail: `last run ${lastRun.status.toLowerCase().replace('_', ' ')}${when}` };
+  }
+  if (delivery.state === 'stale') return { state: 'stale', detail: delivery.detail };
+  return {
+    state: 'missing',
+    detail: lastRun ? `no manifest (last run ${lastRun.status.toLowerCase()})` : 'never exported',
+  };
+}
+
+/** The backfill's decision for one day. */
+export function planDay(
+  day: DayStatus,
+  options: { only: BackfillSelection; force: boolean; minRows: number },
+): Pick<DayPlan, 'action' | 'why'> {
+  const { only, force } = options;
+  if (only !== 'all' && day.state !== only)
+    return { action: 'skip', why: `${day.state}: not selected by --only ${only}` };
+  switch (day.state) {
+    case 'running':
+      return { action: 'attach', why: `already running: ${day.detail}; the backfill waits for that run` };
+    case 'verified':
+      return force
+        ? { action: 'run', why: 'verified, re-exported because of --force' }
+        : {
+            action: 'skip',
+            why: `up to date (delivered ${day.delivery.manifest?.generatedAt ?? '?'}, source unchanged)`,
+          };
+    case 'stale':
+      return { action: 'run', why: `stale: ${day.detail}` };
+    case 'failed':
+      return { action: 'run', why: `failed: ${day.detail}` };
+    case 'missing':
+      return day.sourceRows < options.minRows
+        ? {
+            action: 'run',
+            why: `missing, and the source holds ${day.sourceRows} rows (MIN_ROWS ${options.minRows}): the run waits for data, then ON_EMPTY applies`,
+          }
+        : { action: 'run', why: `missing: ${day.detail}` };
+  }
+}
+
+/**
+ * What a scheduled run does with one of the LOOKBACK_DAYS days before its own: re-export it if it went stale (late
+ * data), or export it if it was never delivered although its source holds rows. The second case is a run the schedule
+ * itself never started: on the day clocks go forward, a SCHEDULE_TIME inside the skipped hour (02:00 in the US and
+ * most of Europe) does not exist and Temporal skips that day's run. Failed and running days, and missing days without
+ * data, are left alone: retrying them every night would repeat the same failure (see `npm run backfill`).
+ */
+export function planLookbackDay(day: DayStatus, minRows: number): Pick<DayPlan, 'action' | 'why'> {
+  if (day.state === 'stale') return { action: 'run', why: `stale: ${day.detail}` };
+  if (day.state === 'missing' && day.sourceRows > 0 && day.sourceRows >= minRows)
+    return { action: 'run', why: `missing: ${day.detail}, and the source holds ${day.sourceRows} rows` };
+  return { action: 'skip', why: `${day.state}: left to an operator` };
+}
