@@ -20,42 +20,39 @@ export default tseslint.config(
       'import/no-cycle': 'error',
     },
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no service clients.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*'], message: 'Workflows run in a deterministic sandbox: no Node built-ins.' },
-            { group: ['@clickhouse/*', '@aws-sdk/*'], message: 'Service clients belong in activities/.' },
-            {
-              group: ['@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
-              message: 'Workflows import @temporalio/workflow and @temporalio/common only.',
-            },
-            {
-              group: ['../activities/*', '../activities'],
-              allowTypeImports: true,
-              message: 'Import activity types only.',
-            },
-          ],
-          paths: [
-            'fs',
-            'path',
-            'os',
-            'crypto',
-            'http',
-            'https',
-            'net',
-            'child_process',
-            'stream',
-            'zlib',
-            'dns',
-            'worker_threads',
-          ].map((name) => ({ name, message: 'Workflows run in a deterministic sandbox: no Node built-ins.' })),
-        },
-      ],
-    },
-  },
+  // The layers (README, "Layout"): each folder imports only from the ones below it.
+  layer(['common/**/*.ts'], 'common/ is workflow-safe: no Node, no services, nothing outside common/', [
+    { regex: '^(?!@temporalio/common$|\\./)' },
+    { regex: '^\\.\\./' },
+  ]),
+  layer(
+    ['workflows/**/*.ts'],
+    'Workflows run in a deterministic sandbox: @temporalio/workflow, @temporalio/common and common/',
+    [
+      { regex: '^(?!@temporalio/(workflow|common)$|\\.)' },
+      { regex: '^(\\.\\./)+(lib|client|worker|tools)(/|$)' },
+      { regex: '^(\\.\\./)+activities(/|$)', allowTypeImports: true },
+    ],
+  ),
+  layer(['lib/**/*.ts'], 'lib/ is the core: it imports common/ and lib/ only', [
+    { regex: '^(\\.\\./)+(activities|workflows|client|worker|tools)(/|$)' },
+  ]),
+  layer(['activities/**/*.ts'], 'Activities build on lib/ and common/', [
+    { regex: '^(\\.\\./)+(workflows|client|worker|tools)(/|$)' },
+  ]),
+  layer(['client/**/*.ts'], 'Commands build on lib/ and common/; they never run an activity themselves', [
+    { regex: '^(\\.\\./)+(activities|worker|tools)(/|$)' },
+    { regex: '^(\\.\\./)+workflows(/|$)', allowTypeImports: true },
+  ]),
+  layer(['worker/**/*.ts'], 'The worker hosts activities and workflows; it does not import commands or tools', [
+    { regex: '^(\\.\\./)+(client|tools)(/|$)' },
+  ]),
 );
+
+/** A lint rule that keeps `files` from importing what `patterns` name, with one message saying why. */
+function layer(files, message, patterns) {
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ ...p, message })) }] },
+  };
+}

@@ -207,7 +207,7 @@ describe('backfill on the real stack', function () {
     assert.equal(final.outcomes.length, 5);
     assert.deepEqual(
       [d1, d2, d3, d4, d5].map((d) => result[d]?.result),
-      ['verified', 'up-to-date', 'verified', 'failed', 'verified'],
+      ['exported', 'up-to-date', 'exported', 'failed', 'exported'],
     );
     assert.match(result[d4]!.detail, /no data for/);
     for (const d of [d1, d3, d5]) {
@@ -240,7 +240,7 @@ describe('backfill on the real stack', function () {
     );
     assert.deepEqual(
       forced.outcomes.map((o) => o.result),
-      ['verified', 'verified'],
+      ['exported', 'exported'],
     );
     const again = await manifest(d2);
     assert.equal(again.reason, 'backfill: forced');
@@ -294,8 +294,8 @@ describe('backfill on the real stack', function () {
     const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
     const final = await watchBackfill(handle, () => undefined, 200);
     const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
-    assert.equal(result[d1]?.result, 'verified');
-    assert.equal(result[d2]?.result, 'verified');
+    assert.equal(result[d1]?.result, 'exported');
+    assert.equal(result[d2]?.result, 'exported');
     assert.match(result[d2]!.detail, /waited for the run already going/);
     const runs = [];
     const query = `WorkflowId = 'agent-metrics-${d2}' AND StartTime >= '${since}'`;

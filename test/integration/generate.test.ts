@@ -197,12 +197,16 @@ describe('npm run generate (ClickHouse)', function () {
 
   describe('command line', () => {
     const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-      spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO_ROOT, 'client', 'generate.ts'), ...args], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        env: { ...env, TS_NODE_TRANSPILE_ONLY: '1', ...extraEnv },
-        timeout: 120_000,
-      });
+      spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register', path.join(REPO_ROOT, 'tools', 'generate', 'main.ts'), ...args],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          env: { ...env, TS_NODE_TRANSPILE_ONLY: '1', ...extraEnv },
+          timeout: 120_000,
+        },
+      );
 
     it('exits 2 with a clear message on bad arguments and inserts nothing', async () => {
       const table = await newTable();
