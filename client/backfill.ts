@@ -1,13 +1,13 @@
 import 'dotenv/config';
 import { Command } from 'commander';
+import { failureText } from '../common/failure-text';
 import { WorkflowFailedError } from '@temporalio/client';
 import { planDays } from '../lib/days/day-status';
 import { countOutcomes, type BackfillInput } from '../common/backfill-types';
-import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig, type Config } from '../lib/config';
-import { createS3 } from '../lib/s3/client';
+import { closeServices, createServices } from '../lib/services';
 import { workflowUiUrl } from '../lib/temporal-connection';
-import { describeError, runCli } from './cli';
+import { runCli } from './cli';
 import { exportTemplate, intOption, rangeOption, selectionOption } from './command-input';
 import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
@@ -35,13 +35,10 @@ interface Options {
 type BackfillConfig = Config<'temporal' | 'export' | 'schedule'>;
 
 async function dryRun(config: BackfillConfig, input: BackfillInput, days: string[]): Promise<number> {
-  const more = loadConfig(['clickhouse', 's3']);
-  const clickhouse = createClickHouse(more.clickhouse);
-  const s3 = createS3(more.s3);
+  const services = createServices(loadConfig(['clickhouse', 's3']));
   const temporal = await connectTemporal(config.temporal);
   try {
-    const deps = { clickhouse, s3, bucket: more.s3.S3_BUCKET_NAME, database: more.clickhouse.CLICKHOUSE_DATABASE };
-    const plans = await planDays(deps, temporal, {
+    const plans = await planDays(services, temporal, {
       days,
       template: input.template,
       only: input.only,
@@ -54,8 +51,7 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
     return 0;
   } finally {
     await temporal.connection.close();
-    await clickhouse.close();
-    s3.destroy();
+    await closeServices(services);
   }
 }
 
@@ -103,7 +99,7 @@ async function run(): Promise<number> {
     return c.failed === 0 && final.outcomes.length === final.total ? 0 : 1;
   } catch (err) {
     view.stop();
-    const reason = err instanceof WorkflowFailedError ? describeError(err.cause) : describeError(err);
+    const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);
     process.stderr.write(`backfill ${handle.workflowId} did not finish: ${reason}\n  Web UI: ${ui}\n`);
     return 1;
   } finally {

@@ -1,4 +1,5 @@
 import { CommanderError, type Command } from 'commander';
+import { failureText } from '../common/failure-text';
 import { ConfigError, UsageError } from '../lib/errors';
 
 /**
@@ -24,17 +25,7 @@ export function runCli(program: Command, main: () => Promise<number | void>): vo
         process.stderr.write(`error: ${err.message}\n`);
         process.exit(2);
       }
-      process.stderr.write(`error: ${describeError(err)}\n`);
+      process.stderr.write(`error: ${failureText(err, Infinity)}\n`);
       process.exit(1);
     });
-}
-
-/** The message of an error and of each error in its cause chain, deduplicated: 'a: b: c'. */
-export function describeError(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e !== undefined && e !== null && parts.length < 8; e = (e as { cause?: unknown }).cause) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
-  }
-  return parts.join(': ') || String(err);
 }

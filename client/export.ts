@@ -1,12 +1,13 @@
 import 'dotenv/config';
 import { Command } from 'commander';
+import { failureText } from '../common/failure-text';
 import { WorkflowFailedError } from '@temporalio/client';
 import { readTextIfExists } from '../lib/s3/objects';
 import { loadConfig } from '../lib/config';
 import { UsageError } from '../lib/errors';
 import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
-import { describeError, runCli } from './cli';
+import { runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
 import { startExportDay } from './start-export';
 import { connectTemporal } from './temporal-client';
@@ -67,7 +68,7 @@ async function run(): Promise<number> {
       if (opts.head !== undefined) await printHead(result.uri, opts.head);
       return 0;
     } catch (err) {
-      const reason = err instanceof WorkflowFailedError ? describeError(err.cause) : describeError(err);
+      const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);
       process.stderr.write(`${date}: export failed: ${reason}\n  Web UI: ${ui}\n`);
       return 1;
     }

@@ -1,10 +1,9 @@
 import 'dotenv/config';
 import { Command } from 'commander';
-import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig } from '../lib/config';
-import { createS3 } from '../lib/s3/client';
+import { closeServices, createServices } from '../lib/services';
 import { runCli } from './cli';
-import { rangeOption } from './command-input';
+import { exportTemplate, rangeOption } from './command-input';
 import { collectStatus, renderStatus } from './status-report';
 import { connectTemporal } from './temporal-client';
 
@@ -19,25 +18,15 @@ async function run(): Promise<number> {
   const opts = program.opts<{ from?: string; to?: string; json: boolean }>();
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'export']);
   const range = rangeOption(opts, config.export.EXPORT_TIMEZONE, { days: 7 });
-  const clickhouse = createClickHouse(config.clickhouse);
-  const s3 = createS3(config.s3);
+  const services = createServices(config);
   const temporal = await connectTemporal(config.temporal);
   try {
-    const deps = { clickhouse, s3, bucket: config.s3.S3_BUCKET_NAME, database: config.clickhouse.CLICKHOUSE_DATABASE };
-    const template = {
-      table: config.export.CLICKHOUSE_TABLE,
-      prefix: config.export.S3_PREFIX,
-      timezone: config.export.EXPORT_TIMEZONE,
-      statuses: config.export.INCLUDE_STATUSES,
-      minRows: config.export.MIN_ROWS,
-    };
-    const rows = await collectStatus(deps, temporal, config.temporal, range.days, template);
+    const rows = await collectStatus(services, temporal, config.temporal, range.days, exportTemplate(config.export));
     process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : renderStatus(rows));
     return 0;
   } finally {
     await temporal.connection.close();
-    await clickhouse.close();
-    s3.destroy();
+    await closeServices(services);
   }
 }
 

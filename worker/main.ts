@@ -2,11 +2,10 @@ import 'dotenv/config';
 import { existsSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createClickHouse } from '../lib/clickhouse/client';
 import { loadConfig } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
-import { createS3 } from '../lib/s3/client';
+import { closeServices, createServices } from '../lib/services';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { WORKFLOW_BUNDLE_PATH } from './bundle';
 
@@ -32,8 +31,7 @@ async function run(): Promise<void> {
         ? {}
         : { metrics: { prometheus: { bindAddress: config.worker.METRICS_ADDRESS } } },
   });
-  const clickhouse = createClickHouse(config.clickhouse);
-  const s3 = createS3(config.s3);
+  const services = createServices(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const worker = await Worker.create({
@@ -41,12 +39,7 @@ async function run(): Promise<void> {
       namespace: config.temporal.TEMPORAL_NAMESPACE,
       taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
       ...workflowSource(),
-      activities: createActivities({
-        clickhouse,
-        s3,
-        bucket: config.s3.S3_BUCKET_NAME,
-        database: config.clickhouse.CLICKHOUSE_DATABASE,
-      }),
+      activities: createActivities(services),
       maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });
     logger.info(
@@ -62,8 +55,7 @@ async function run(): Promise<void> {
     logger.info('worker stopped');
   } finally {
     await connection.close();
-    await clickhouse.close();
-    s3.destroy();
+    await closeServices(services);
   }
 }
 

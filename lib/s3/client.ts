@@ -1,12 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config';
 
-// The lockfile pins an SDK release that supports Node 20; its notice about future releases needing Node 22 would
-// otherwise print on every command. Set the variable to 'false' to see it.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** One client per process. The SDK retries a request a couple of times itself; Temporal retries the activity. */
 export function createS3(settings: S3Settings): S3Client {
+  // The lockfile pins an SDK release that supports Node 20; its notice about future releases needing Node 22 would
+  // otherwise print on every command. Set the variable to 'false' to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     region: settings.AWS_REGION,
     ...(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {}),

@@ -1,5 +1,4 @@
 import { ensureConversationsTable } from '../../lib/clickhouse/conversations-table';
-import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -7,17 +6,15 @@ import { exportTemplate } from '../../client/command-input';
 import { exportInput } from '../../client/export-input';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
-import { connectTemporal } from '../../client/temporal-client';
 import { countOutcomes } from '../../common/backfill-types';
-import { createClickHouse } from '../../lib/clickhouse/client';
-import { loadConfig } from '../../lib/config';
 import { parseManifest } from '../../common/manifest';
 import { manifestKey } from '../../lib/s3/keys';
 import { addDays, dayRange } from '../../common/calendar';
-import { createS3 } from '../../lib/s3/client';
 import { qualifiedName } from '../../lib/clickhouse/sql-literals';
 import { generateConversations } from '../generate/calls';
 import { spawnBenchWorker } from './worker-process';
+import type { Services } from '../../lib/services';
+import { runBench } from './main';
 
 /**
  * Backfill vs one export at a time: a table of BENCH_DAYS (90) days × BENCH_CALLS_PER_DAY (200,000) calls, then
@@ -33,7 +30,7 @@ const FROM = process.env.BENCH_FROM ?? '1999-01-01';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function ensureTable(ch: ReturnType<typeof createClickHouse>, database: string, table: string, tz: string) {
+async function ensureTable(ch: Services['clickhouse'], database: string, table: string, tz: string) {
   const n = await ensureConversationsTable(ch, database, table);
   if (n >= DAYS * CALLS) return `reused, ${n.toLocaleString('en-US')} rows`;
   if (n > 0) await ch.command({ query: `TRUNCATE TABLE ${qualifiedName(database, table)}` });
@@ -50,11 +47,8 @@ async function ensureTable(ch: ReturnType<typeof createClickHouse>, database: st
   return `generated ${s.rows.toLocaleString('en-US')} rows in ${seconds(s.elapsedMs)}`;
 }
 
-async function run(): Promise<void> {
-  const config = loadConfig(['clickhouse', 's3', 'temporal', 'export', 'schedule']);
-  const ch = createClickHouse(config.clickhouse);
-  const s3 = createS3(config.s3);
-  const client = await connectTemporal(config.temporal);
+runBench(async ({ config, services, client }) => {
+  const { clickhouse: ch, s3 } = services;
   const database = config.clickhouse.CLICKHOUSE_DATABASE;
   const tz = config.export.EXPORT_TIMEZONE;
   const table = `bench_backfill_${DAYS}x${CALLS}`;
@@ -125,13 +119,5 @@ async function run(): Promise<void> {
     if (c.failed > 0 || identical !== DAYS) process.exitCode = 1;
   } finally {
     await worker?.stop();
-    await client.connection.close();
-    await ch.close();
-    s3.destroy();
   }
-}
-
-run().catch((err: unknown) => {
-  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exit(1);
 });

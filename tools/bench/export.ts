@@ -1,16 +1,12 @@
 import { ensureConversationsTable } from '../../lib/clickhouse/conversations-table';
-import 'dotenv/config';
 import { cpus } from 'node:os';
-import type { Client } from '@temporalio/client';
 import { exportInput } from '../../client/export-input';
 import { startExportDay } from '../../client/start-export';
-import { connectTemporal } from '../../client/temporal-client';
-import { createClickHouse } from '../../lib/clickhouse/client';
-import { loadConfig } from '../../lib/config';
-import { createS3 } from '../../lib/s3/client';
 import { generateConversations } from '../generate/calls';
 import { bareExport, queryOnly } from './baseline';
 import { spawnBenchWorker } from './worker-process';
+import type { Services } from '../../lib/services';
+import { runBench } from './main';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DATE = '2024-05-14';
@@ -27,13 +23,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return Date.now() - t;
 }
 
-async function ensureTable(
-  ch: ReturnType<typeof createClickHouse>,
-  database: string,
-  table: string,
-  calls: number,
-  agents: number,
-) {
+async function ensureTable(ch: Services['clickhouse'], database: string, table: string, calls: number, agents: number) {
   const rows = await ensureConversationsTable(ch, database, table);
   if (rows > 0) return `reused (${rows} rows)`;
   const summary = await generateConversations(ch, {
@@ -49,20 +39,15 @@ async function ensureTable(
   return `generated ${summary.rows} rows in ${seconds(summary.elapsedMs)}`;
 }
 
-async function run(): Promise<void> {
-  const config = loadConfig(['clickhouse', 's3', 'temporal', 'export']);
-  const ch = createClickHouse(config.clickhouse);
-  const s3 = createS3(config.s3);
-  const database = config.clickhouse.CLICKHOUSE_DATABASE;
-  const bucket = config.s3.S3_BUCKET_NAME;
-  const client: Client = await connectTemporal(config.temporal);
+runBench(async ({ config, services, client }) => {
+  const { clickhouse: ch, s3, bucket, database } = services;
   const version = await (
     await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })
   ).json<{ v: string }>();
   console.log(
     `agent-metrics bench: ${cpus().length} cores, Node ${process.version}, ClickHouse ${version[0]?.v}, ${RUNS} runs each, medians`,
   );
-  try {
+  {
     for (const c of CASES) {
       const table = `bench_${c.calls}_${c.agents}`;
       console.log(
@@ -112,14 +97,5 @@ async function run(): Promise<void> {
         console.log(`worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB   (target < 300 MiB)`);
       }
     }
-  } finally {
-    await client.connection.close();
-    await ch.close();
-    s3.destroy();
   }
-}
-
-run().catch((err: unknown) => {
-  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exit(1);
 });

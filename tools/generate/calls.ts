@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { planGeneration, type DaySummary, type PlannedChunk, type SyntheticOptions } from './plan';
+import { mapPool } from '../../lib/pool';
 import { insertChunkSql } from './sql';
 
 export { CHUNK_CALLS, type DaySummary, type SyntheticOptions } from './plan';
@@ -53,28 +54,8 @@ export async function generateConversations(client: ClickHouseClient, o: Generat
     const elapsedMs = Date.now() - started;
     o.onProgress?.({ date: spec.day.date, calls: done.calls, totalCalls, rows: done.rows, elapsedMs });
   };
-  await inParallel(chunks, concurrency, insert);
+  await mapPool(chunks, concurrency, insert);
   const elapsedMs = Date.now() - started;
   const rowsPerSecond = Math.round(done.rows / Math.max(elapsedMs / 1000, 0.001));
   return { seed: o.seed, timezone: o.timezone, days, rows: done.rows, elapsedMs, rowsPerSecond };
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; after a failure no new item starts, and it rethrows. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }
