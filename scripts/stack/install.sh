@@ -129,15 +129,7 @@ ensure_node_modules() {
   if [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
     return 0
   fi
-  local out
-  out=$(mktemp)
-  if npm ci --no-audit --no-fund >"$out" 2>&1; then
-    cat "$out"
-    rm -f "$out"
-    return 0
-  fi
-  grep -E '^npm error (code|Missing|[A-Za-z`].*lock)' "$out" | head -n 8 >&2 || true
-  rm -f "$out"
-  warn "npm ci refused package-lock.json; installing the locked versions with npm install --no-save"
-  npm install --no-save --no-audit --no-fund || die "npm install failed"
+  # npm ci, never npm install: a package.json that drifted from package-lock.json fails here, loudly.
+  npm ci --no-audit --no-fund ||
+    die "npm ci failed; if package.json changed, run 'npm install --package-lock-only' and commit package-lock.json"
 }
