@@ -5,17 +5,11 @@ import { Client, Connection } from '@temporalio/client';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/days/day-window';
 import { csvKey } from '../../lib/s3/keys';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  randomId,
-  randomPastDay,
-  readObject,
-  stackContext,
-  testInput,
-  type CallRow,
-} from '../helpers/export-fixture';
+import { createConversationsTable, dropTable, insertCalls, type CallRow } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { randomId, randomPastDay } from '../helpers/random';
+import { readObject } from '../helpers/s3-objects';
+import { stackContext } from '../helpers/stack-context';
 import { ensureBuilt } from '../helpers/build';
 import { runCli } from '../helpers/cli-process';
 import { spawnWorker } from '../helpers/worker-process';
