@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { compiledPath } from './build';
 import { REPO_ROOT } from './stack';
 
 export interface CliResult {
@@ -8,17 +9,37 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** A CLI entry point (client/<name>.ts) run as its own process, the way an operator runs it (no TTY). */
-export function spawnCli(name: string, args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join('client', `${name}.ts`), ...args],
-    {
-      cwd: REPO_ROOT,
-      env: { ...env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export interface CliOptions {
+  /**
+   * 'source' (the default) runs client/<name>.ts through ts-node; 'compiled' runs dist/client/<name>.js, as the npm
+   * scripts do (call `ensureBuilt()` first).
+   */
+  readonly build?: 'source' | 'compiled';
+  /** Kill the process (SIGKILL) if it is still running after this long. */
+  readonly timeoutMs?: number;
+}
+
+/** A CLI entry point (client/<name>) run as its own process, the way an operator runs it (no TTY). */
+export function spawnCli(
+  name: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: CliOptions = {},
+): ChildProcess {
+  const entry =
+    options.build === 'compiled'
+      ? [compiledPath(path.join('client', `${name}.js`))]
+      : ['-r', 'ts-node/register/transpile-only', path.join('client', `${name}.ts`)];
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (options.timeoutMs !== undefined) {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.once('close', () => clearTimeout(timer));
+  }
+  return child;
 }
 
 /** Collects a process's output and exit code. */
@@ -33,8 +54,14 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   });
 }
 
-export function runCli(name: string, args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  return finished(spawnCli(name, args, env));
+/** Runs a CLI entry point to its exit (see `spawnCli`). */
+export function runCli(
+  name: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: CliOptions = {},
+): Promise<CliResult> {
+  return finished(spawnCli(name, args, env, options));
 }
 
 /** Resolves once the process has printed `pattern` on stdout. */

@@ -1,4 +1,4 @@
-import type { CallRow } from './export-fixture';
+import type { CallRow } from './conversations-table';
 
 /**
  * An independent reference for docs/contract.md §3, written from its text, not from the product's SQL:

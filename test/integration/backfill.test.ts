@@ -16,14 +16,11 @@ import type { ExportTemplate, PrecomputedDay } from '../../common/export-types';
 import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
-import {
-  insertCalls,
-  readObject,
-  stackContext,
-  testInput,
-  type CallRow,
-  useStackSuite,
-} from '../helpers/export-fixture';
+import { insertCalls, type CallRow } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { readObject } from '../helpers/s3-objects';
+import { stackContext } from '../helpers/stack-context';
+import { useStackSuite } from '../helpers/stack-suite';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
 /** A random run of past days, 2018–2023, so parallel suites on the shared server never share a day's workflow id. */

@@ -11,13 +11,8 @@ import { generateConversations } from '../../tools/generate/calls';
 import { planGeneration } from '../../tools/generate/plan';
 import { insertChunkSql } from '../../tools/generate/sql';
 import { runOnCurrentClickHouse } from '../helpers/current-clickhouse';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  stackContext,
-  type CallRow,
-} from '../helpers/export-fixture';
+import { createConversationsTable, dropTable, insertCalls, type CallRow } from '../helpers/conversations-table';
+import { stackContext } from '../helpers/stack-context';
 
 // Three local days around the end of DST in New York: 24, 25 and 24 hours.
 const TZ = 'America/New_York';

@@ -10,16 +10,11 @@ import { createClickHouse } from '../../lib/clickhouse/client';
 import { dayWindow } from '../../lib/days/day-window';
 import { createS3 } from '../../lib/s3/client';
 import { qualifiedName } from '../../lib/clickhouse/sql-literals';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  randomId,
-  randomPastDay,
-  stackContext,
-  startWorker,
-  testInput,
-} from '../helpers/export-fixture';
+import { createConversationsTable, dropTable, insertCalls } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { randomId, randomPastDay } from '../helpers/random';
+import { stackContext } from '../helpers/stack-context';
+import { startWorker } from '../helpers/test-worker';
 import { installQuietRuntime } from '../helpers/runtime';
 import { startService, stopService, type StackService } from '../helpers/stack';
 

@@ -8,15 +8,12 @@ import { dayWindow } from '../../lib/days/day-window';
 import type { ExportDayInput } from '../../common/export-types';
 import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
-import {
-  insertCalls,
-  randomPastDay,
-  readObject,
-  stackContext,
-  testInput,
-  type CallRow,
-  useStackSuite,
-} from '../helpers/export-fixture';
+import { insertCalls, type CallRow } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { randomPastDay } from '../helpers/random';
+import { readObject } from '../helpers/s3-objects';
+import { stackContext } from '../helpers/stack-context';
+import { useStackSuite } from '../helpers/stack-suite';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
 const HEADER = ['agent_id', 'avg_call_length_sec', 'p90_call_length_sec', 'total_calls', 'date'];

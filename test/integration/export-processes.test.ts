@@ -5,18 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/days/day-window';
 import { csvKey } from '../../lib/s3/keys';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  randomId,
-  randomPastDay,
-  readObject,
-  stackContext,
-  testInput,
-  type CallRow,
-} from '../helpers/export-fixture';
-import { ensureBuilt, runNode, spawnWorker } from '../helpers/processes';
+import { createConversationsTable, dropTable, insertCalls, type CallRow } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { randomId, randomPastDay } from '../helpers/random';
+import { readObject } from '../helpers/s3-objects';
+import { stackContext } from '../helpers/stack-context';
+import { ensureBuilt } from '../helpers/build';
+import { runCli } from '../helpers/cli-process';
+import { spawnWorker } from '../helpers/worker-process';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
 function dayRows(date: string, agents: number, calls: number): CallRow[] {
@@ -27,6 +23,11 @@ function dayRows(date: string, agents: number, calls: number): CallRow[] {
     start: w.startEpoch + ((i * 7_919) % 86_400),
     duration: (i * 31) % 900,
   }));
+}
+
+/** The compiled export command, as `npm run export` runs it. */
+function exportCommand(args: readonly string[], env: NodeJS.ProcessEnv) {
+  return runCli('export', args, env, { build: 'compiled', timeoutMs: 120_000 });
 }
 
 describe('worker processes and the export command', function () {
@@ -126,15 +127,15 @@ describe('worker processes and the export command', function () {
     await insertCalls(ctx.clickhouse, database, table, dayRows(date, 4, 40));
     const worker = await spawnWorker(env);
     try {
-      const first = await runNode('client/export.js', ['--date', date], env);
+      const first = await exportCommand(['--date', date], env);
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, new RegExp(`s3://${ctx.deps.bucket}/${prefix}/${date}/agent_metrics_${date}\\.csv`));
       assert.match(first.stdout, /exported 4 agent rows from 40 source rows/);
       assert.match(first.stdout, new RegExp(`Web UI: http.*/workflows/agent-metrics-${date}`));
-      const second = await runNode('client/export.js', ['--date', date], env);
+      const second = await exportCommand(['--date', date], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /up to date/);
-      const forced = await runNode('client/export.js', ['--date', date, '--force'], env);
+      const forced = await exportCommand(['--date', date, '--force'], env);
       assert.equal(forced.code, 0, forced.stderr);
       assert.match(forced.stdout, /exported 4 agent rows/);
     } finally {
@@ -146,7 +147,7 @@ describe('worker processes and the export command', function () {
     const worker = await spawnWorker(env);
     try {
       const date = randomPastDay();
-      const result = await runNode('client/export.js', ['--date', date], env);
+      const result = await exportCommand(['--date', date], env);
       assert.equal(result.code, 1);
       assert.match(result.stderr, new RegExp(`no data for ${date}`));
     } finally {
@@ -170,7 +171,7 @@ describe('worker processes and the export command', function () {
   ];
   for (const [what, args, extra, message] of badInputs) {
     it(`exits 2 with a clear message on ${what}`, async () => {
-      const result = await runNode('client/export.js', args, { ...env, ...extra });
+      const result = await exportCommand(args, { ...env, ...extra });
       assert.equal(result.code, 2, result.stdout + result.stderr);
       assert.match(result.stderr, message);
     });

@@ -14,18 +14,11 @@ import { AGENT_METRICS_DATE, SCHEDULED_START_TIME } from '../../common/workflow-
 import type { ScheduledExportResult } from '../../common/scheduled-types';
 import type { scheduledExport } from '../../workflows/scheduled-export';
 import { runCli } from '../helpers/cli-process';
-import {
-  createConversationsTable,
-  dropTable,
-  insertCalls,
-  randomId,
-  readObject,
-  stackContext,
-  type CallRow,
-  startSuite,
-  stopSuite,
-  type SuiteServices,
-} from '../helpers/export-fixture';
+import { createConversationsTable, dropTable, insertCalls, type CallRow } from '../helpers/conversations-table';
+import { randomId } from '../helpers/random';
+import { readObject } from '../helpers/s3-objects';
+import { stackContext } from '../helpers/stack-context';
+import { startSuite, stopSuite, type SuiteServices } from '../helpers/test-worker';
 
 const TZ = 'America/New_York';
 

@@ -6,7 +6,10 @@ import { startExportDay } from '../../client/start-export';
 import { addDays, dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
 import { runCli } from '../helpers/cli-process';
-import { insertCalls, stackContext, testInput, type CallRow, useStackSuite } from '../helpers/export-fixture';
+import { insertCalls, type CallRow } from '../helpers/conversations-table';
+import { testInput } from '../helpers/export-input';
+import { stackContext } from '../helpers/stack-context';
+import { useStackSuite } from '../helpers/stack-suite';
 
 function calls(date: string, n: number): CallRow[] {
   const w = dayWindow(date, 'UTC');

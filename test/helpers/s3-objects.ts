@@ -1,0 +1,7 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** The text of an S3 object (a delivered CSV or manifest). */
+export async function readObject(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await res.Body?.transformToString('utf-8')) ?? '';
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { Services } from '../../lib/services';
+import { installQuietRuntime } from './runtime';
+import type { StackContext } from './stack-context';
+
+/** Runs a worker with the real activities on its own task queue until `stop()` is called. */
+export async function startWorker(
+  address: string,
+  namespace: string,
+  bundle: WorkflowBundleWithSourceMap,
+  deps: Services,
+): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
+  const taskQueue = `test-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities(deps),
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** A worker with the real activities on its own task queue, and a client, for one test suite. */
+export interface SuiteServices {
+  readonly bundle: WorkflowBundleWithSourceMap;
+  readonly worker: Awaited<ReturnType<typeof startWorker>>;
+  readonly client: Client;
+}
+
+/** Bundles the workflows once, starts a worker with `deps` and connects a client to the stack's Temporal. */
+export async function startSuite(ctx: StackContext): Promise<SuiteServices> {
+  installQuietRuntime();
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = ctx.config.temporal;
+  const worker = await startWorker(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, bundle, ctx.deps);
+  const client = new Client({ connection: await Connection.connect({ address: TEMPORAL_ADDRESS }) });
+  return { bundle, worker, client };
+}
+
+export async function stopSuite(services: Partial<SuiteServices>): Promise<void> {
+  await services.worker?.stop();
+  await services.client?.connection.close();
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import type { DayStatus } from '../../common/day-state';
+import { dayState, planDay, planLookbackDay } from '../../lib/days/day-plan';
+
+describe('day states and backfill decisions', () => {
+  const day = (state: DayStatus['state'], sourceRows = 10): DayStatus => ({
+    date: 'd',
+    state,
+    detail: 'x',
+    sourceRows,
+    fingerprint: 'f',
+    delivery: { state: state === 'running' ? 'missing' : state, detail: 'x' },
+  });
+  const verified = { state: 'verified' as const, detail: 'ok' };
+  const run = (status: string) => ({
+    status,
+    runId: 'r',
+    startTime: '2024-01-01T00:00:00Z',
+    closeTime: '2024-01-01T00:01:00Z',
+  });
+
+  it('derives each state from the delivery and the latest run', () => {
+    assert.equal(dayState(verified, run('RUNNING')).state, 'running');
+    assert.equal(dayState(verified, run('FAILED')).state, 'verified');
+    assert.equal(dayState({ state: 'failed', detail: 'sha' }).state, 'failed');
+    assert.equal(dayState({ state: 'missing', detail: 'no manifest' }, run('FAILED')).state, 'failed');
+    assert.equal(dayState({ state: 'stale', detail: 'changed' }, run('TIMED_OUT')).state, 'failed');
+    assert.equal(dayState({ state: 'stale', detail: 'changed' }, run('COMPLETED')).state, 'stale');
+    assert.equal(dayState({ state: 'missing', detail: 'no manifest' }).state, 'missing');
+  });
+
+  it('skips up-to-date days unless forced, and days --only leaves out', () => {
+    const opts = { only: 'all' as const, force: false, minRows: 1 };
+    assert.equal(planDay(day('verified'), opts).action, 'skip');
+    assert.equal(planDay(day('verified'), { ...opts, force: true }).action, 'run');
+    assert.equal(planDay(day('stale'), opts).action, 'run');
+    assert.equal(planDay(day('running'), opts).action, 'attach');
+    assert.equal(planDay(day('missing'), { ...opts, only: 'failed' }).action, 'skip');
+    assert.equal(planDay(day('failed'), { ...opts, only: 'failed' }).action, 'run');
+    assert.match(planDay(day('missing', 0), opts).why, /waits for data/);
+  });
+
+  it("exports a scheduled run's stale lookback days, and missing ones only when they hold data", () => {
+    assert.equal(planLookbackDay(day('stale'), 1).action, 'run');
+    assert.equal(planLookbackDay(day('missing'), 1).action, 'run');
+    assert.equal(planLookbackDay(day('missing', 0), 0).action, 'skip');
+    assert.equal(planLookbackDay(day('missing', 5), 6).action, 'skip');
+    for (const state of ['verified', 'failed', 'running'] as const)
+      assert.equal(planLookbackDay(day(state), 1).action, 'skip');
+  });
+});
