@@ -193,7 +193,7 @@ export type TemporalSettings = z.output<typeof temporalSchema>;
 export type ExportSettings = z.output<typeof exportSchema>;
 
 /**
- * Reads and validates the named sections from an environment (process.env by default, which the entry points fill
+ * Reads and validates the named sections (docs/contract.md §7) from an environment (process.env by default, which the entry points fill
  * from `.env` first). Throws one ConfigError naming every bad variable; secret values are never echoed.
  */
 export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJS.ProcessEnv = process.env): Config<S> {

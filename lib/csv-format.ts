@@ -13,7 +13,7 @@ export interface AgentMetricsRow {
   readonly p90Cents: number;
 }
 
-/** Plain decimal with at most two decimals and no trailing zeros: 243700 -> '2437', 131650 -> '1316.5'. */
+/** Plain decimal with at most two decimals and no trailing zeros (docs/contract.md §4): 243700 -> '2437', 131650 -> '1316.5'. */
 export function formatCents(cents: number): string {
   if (!Number.isSafeInteger(cents)) throw new RangeError(`not a whole number of cents: ${cents}`);
   const sign = cents < 0 ? '-' : '';

@@ -62,7 +62,7 @@ export function statusList(statuses: readonly CallStatus[]): string {
 }
 
 /**
- * Per-agent metrics of one window, exact, sorted by the agent id's text. Duplicated conversations are collapsed to
+ * Per-agent metrics of one window (docs/contract.md §3), exact, sorted by the agent id's text. Duplicated conversations are collapsed to
  * their row with the greatest updated_at; only conversations that really have several rows pay for the argMax.
  * Lengths come back in hundredths of a second as integers:
  * - avg_cents: round-half-up of sum/n, by integer division;

@@ -4,7 +4,7 @@ import type { DeliveryCheck } from '../../common/export-types';
 const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
 
 /**
- * A day's state from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
+ * A day's state (docs/contract.md §6) from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
  * does not verify or a latest run that ended without success is 'failed'; then stale; else missing.
  */
 export function dayState(delivery: DeliveryCheck, lastRun?: LastRun): { state: DayState; detail: string } {
