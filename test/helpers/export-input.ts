@@ -1,4 +1,4 @@
-import type { ExportDayInput } from '../../common/export-types';
+import type { ExportDayInput, ExportTemplate } from '../../common/export-types';
 
 /** The export input a test uses: its own table and prefix, short data waits. */
 export function testInput(
@@ -22,3 +22,15 @@ export function testInput(
     ...overrides,
   };
 }
+
+/** The export settings of workflow tests with stubbed activities: the defaults' data waits (10 min polls, 6 h). */
+export const STUB_TEMPLATE: ExportTemplate = {
+  table: 'conversations',
+  prefix: 'agent_metrics',
+  timezone: 'UTC',
+  statuses: ['Answered'],
+  minRows: 1,
+  onEmpty: 'fail',
+  pollIntervalMs: 10 * 60_000,
+  waitTimeoutMs: 6 * 3_600_000,
+};

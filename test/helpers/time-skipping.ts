@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { installQuietRuntime } from './runtime';
 import { testServerPath } from './temporal-binaries';
 import type { ManifestInput } from '../../activities/export/write-manifest';
@@ -32,6 +33,8 @@ const INDEXED_VALUE_TYPE_KEYWORD = 2;
 export function useTimeSkipping(options: { dateSearchAttribute?: boolean } = {}): {
   readonly env: TestWorkflowEnvironment;
   readonly bundle: WorkflowBundleWithSourceMap;
+  /** A worker of the bundled workflows and `activities` on a task queue of its own. */
+  worker(activities: object): Promise<{ worker: Worker; taskQueue: string }>;
 } {
   let started: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap } | undefined;
   before(async () => {
@@ -56,6 +59,17 @@ export function useTimeSkipping(options: { dateSearchAttribute?: boolean } = {})
     },
     get bundle() {
       return get().bundle;
+    },
+    async worker(activities) {
+      const taskQueue = `test-${randomUUID()}`;
+      const { env, bundle } = get();
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+      });
+      return { worker, taskQueue };
     },
   };
 }

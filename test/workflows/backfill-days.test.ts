@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import type { PlanningActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../common/backfill-types';
 import type { DayPlan } from '../../common/day-state';
@@ -99,13 +98,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
   });
 
   async function run(activities: Stubs, args: BackfillInput) {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: suite.env.nativeConnection,
-      taskQueue,
-      workflowBundle: suite.bundle,
-      activities,
-    });
+    const { worker, taskQueue } = await suite.worker(activities);
     return worker.runUntil(async () => {
       const handle = await suite.env.client.workflow.start<typeof backfillDays>('backfillDays', {
         taskQueue,

@@ -1,9 +1,9 @@
+import { STUB_TEMPLATE } from '../helpers/export-input';
 import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { ExportActivities } from '../../activities';
 import type { ExportDayInput, WindowStats } from '../../common/export-types';
 import { exportDay } from '../../workflows';
@@ -12,15 +12,8 @@ type Stubs = { [K in keyof ExportActivities]: (...args: Parameters<ExportActivit
 
 const DATE = '2024-03-10';
 const input = (overrides: Partial<ExportDayInput> = {}): ExportDayInput => ({
+  ...STUB_TEMPLATE,
   date: DATE,
-  table: 'conversations',
-  prefix: 'agent_metrics',
-  timezone: 'UTC',
-  statuses: ['Answered'],
-  minRows: 1,
-  onEmpty: 'fail',
-  pollIntervalMs: 10 * 60_000,
-  waitTimeoutMs: 6 * 3_600_000,
   force: false,
   trigger: 'manual',
   ...overrides,
@@ -96,13 +89,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
   const suite = useTimeSkipping();
 
   async function run(stubs: Stubs, args: ExportDayInput) {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: suite.env.nativeConnection,
-      taskQueue,
-      workflowBundle: suite.bundle,
-      activities: stubs,
-    });
+    const { worker, taskQueue } = await suite.worker(stubs);
     return worker.runUntil(
       suite.env.client.workflow.execute(exportDay, {
         workflowId: `agent-metrics-${randomUUID()}`,

@@ -1,9 +1,9 @@
+import { STUB_TEMPLATE } from '../helpers/export-input';
 import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { ExportActivities, PlanningActivities } from '../../activities';
 import type { ScheduledPlanInput } from '../../activities/planning/plan-scheduled';
 import { addDays, dayRange } from '../../common/calendar';
@@ -121,16 +121,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
   const input = (overrides: Partial<ScheduledExportInput> = {}): ScheduledExportInput => ({
     scheduleTimezone: 'UTC',
     lookbackDays: 0,
-    template: {
-      table: 'conversations',
-      prefix: 'agent_metrics',
-      timezone: 'UTC',
-      statuses: ['Answered'],
-      minRows: 1,
-      onEmpty: 'fail',
-      pollIntervalMs: 10 * 60_000,
-      waitTimeoutMs: 6 * 3_600_000,
-    },
+    template: STUB_TEMPLATE,
     ...overrides,
   });
 
@@ -139,13 +130,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
    * returns its handle and its result. Each test uses other days: a day's run has one workflow id (`agent-metrics-D`).
    */
   async function run(activities: Stubs, args: ScheduledExportInput, workflowId = `scheduled-${randomUUID()}`) {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: suite.env.nativeConnection,
-      taskQueue,
-      workflowBundle: suite.bundle,
-      activities,
-    });
+    const { worker, taskQueue } = await suite.worker(activities);
     const handle = await suite.env.client.workflow.start<typeof scheduledExport>('scheduledExport', {
       taskQueue,
       workflowId,
