@@ -226,9 +226,49 @@ describe('the local stack', function () {
       'minio-setup',
       'postgresql',
       'temporal',
-      'temporal-admin-tools',
+      'temporal-schema',
+      'temporal-setup',
       'temporal-ui',
       'worker',
     ]);
+    // Every dependency waits for health (or a one-shot's success); every long-running service reports its health.
+    const config = compose('--profile', 'worker', 'config');
+    assert.equal(config.status, 0, config.stderr);
+    // docker-compose is Python and brings PyYAML: it turns the resolved file into JSON for the checks.
+    const asJson = spawnSync(
+      'python3',
+      ['-c', 'import sys, yaml, json; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+      {
+        input: config.stdout,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(asJson.status, 0, asJson.stderr);
+    const parsed = JSON.parse(asJson.stdout) as {
+      services: Record<
+        string,
+        { depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; restart?: string }
+      >;
+    };
+    for (const [name, service] of Object.entries(parsed.services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        assert.ok(
+          ['service_healthy', 'service_completed_successfully'].includes(condition),
+          `${name} waits for ${dependency} with ${condition}`,
+        );
+      }
+      const oneShot = service.restart?.startsWith('on-failure');
+      if (!oneShot && name !== 'temporal-ui') assert.ok(service.healthcheck, `${name} has a healthcheck`);
+    }
+    assert.doesNotMatch(config.stdout, /temporalio\/auto-setup|image: minio\/minio/);
+  });
+
+  it('ships a Dockerfile on a supported Node LTS that installs with npm ci, runs as non-root and checks its health', function () {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const node = Number(/^ARG NODE_VERSION=(\d+)$/m.exec(dockerfile)?.[1]);
+    assert.ok(node >= 24 && node % 2 === 0, `Node ${node} is an LTS line after Node 20's end of life`);
+    assert.doesNotMatch(dockerfile, /npm install/);
+    assert.match(dockerfile, /^USER node$/m);
+    assert.match(dockerfile, /^HEALTHCHECK .*dist\/worker\/healthcheck\.js/m);
   });
 });
