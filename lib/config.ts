@@ -82,7 +82,8 @@ const s3Schema = z
     AWS_ACCESS_KEY_ID: optionalText,
     AWS_SECRET_ACCESS_KEY: optionalText,
     AWS_SESSION_TOKEN: optionalText,
-    AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+    // Unset: the AWS default chain (AWS_DEFAULT_REGION, the profile's region); see createS3 in lib/s3/client.ts.
+    AWS_REGION: optionalText,
     S3_ENDPOINT: z.url({ error: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
     S3_FORCE_PATH_STYLE: bool(false),
     S3_BUCKET_NAME: text('the bucket that receives the files').regex(

@@ -7,7 +7,12 @@ export function createS3(settings: S3Settings): S3Client {
   // otherwise print on every command. Set the variable to 'false' to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
-    region: settings.AWS_REGION,
+    // The region comes from AWS_REGION, else the SDK's default chain (AWS_DEFAULT_REGION is not in it, so it is read
+    // here; then the shared config file's profile). An S3-compatible endpoint ignores regions: us-east-1 is a safe
+    // name to sign with when nothing else names one.
+    ...regionSetting(settings),
+    // A bucket in another region answers 301 PermanentRedirect; the SDK then retries against the bucket's region.
+    followRegionRedirects: true,
     ...(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {}),
     forcePathStyle: settings.S3_FORCE_PATH_STYLE,
     ...(settings.AWS_ACCESS_KEY_ID && settings.AWS_SECRET_ACCESS_KEY
@@ -23,4 +28,10 @@ export function createS3(settings: S3Settings): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+function regionSetting(settings: S3Settings): { region?: string } {
+  const region = settings.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (region) return { region };
+  return settings.S3_ENDPOINT ? { region: 'us-east-1' } : {};
 }
