@@ -20,6 +20,15 @@ export default tseslint.config(
       'import/no-cycle': 'error',
     },
   },
+  {
+    // The `agent-metrics` launcher: plain CommonJS for Node, so it runs before anything is compiled.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // The layers (README, "Layout"): each folder imports only from the ones below it.
   layer(['common/**/*.ts'], 'common/ is workflow-safe: no Node, no services, nothing outside common/', [
     { regex: '^(?!@temporalio/common$|\\./)' },

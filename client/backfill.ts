@@ -13,7 +13,7 @@ import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 
-const program = new Command('backfill')
+const program = new Command('agent-metrics backfill')
   .description('Export every day of a date range as one durable Temporal workflow, and follow its progress')
   .requiredOption('--from <YYYY-MM-DD>', 'first day of the range')
   .requiredOption('--to <YYYY-MM-DD>', 'last day of the range (inclusive; not after today)')

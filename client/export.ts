@@ -12,7 +12,7 @@ import { exportInput, resolveExportDay } from './export-input';
 import { startExportDay } from './start-export';
 import { connectTemporal } from './temporal-client';
 
-const program = new Command('export')
+const program = new Command('agent-metrics export')
   .description("Export one day's agent metrics (workflow agent-metrics-D) and wait for it")
   .option('--date <YYYY-MM-DD>', 'the day to export (default: TARGET_DATE, else yesterday in EXPORT_TIMEZONE)')
   .option('--force', 're-export even if the day is delivered, verified and unchanged', false)

@@ -27,7 +27,7 @@ const choose = (name: string, action: Action) => () => {
   chosen = { name, action };
 };
 
-const program = new Command('schedule')
+const program = new Command('agent-metrics schedule')
   .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-daily)')
   .allowExcessArguments(false);
 

@@ -7,7 +7,7 @@ import { exportTemplate, rangeOption } from './command-input';
 import { collectStatus, renderStatus } from './status-report';
 import { connectTemporal } from './temporal-client';
 
-const program = new Command('status')
+const program = new Command('agent-metrics status')
   .description('Each day of a range: verified, stale, missing, failed or running, with rows, time and workflow')
   .option('--from <YYYY-MM-DD>', 'first day (default: 7 days before --to)')
   .option('--to <YYYY-MM-DD>', 'last day (default: yesterday in EXPORT_TIMEZONE)')

@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { existsSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
@@ -57,6 +58,22 @@ async function run(): Promise<void> {
     await connection.close();
     await closeServices(services);
   }
+}
+
+const program = new Command('agent-metrics worker')
+  .description(
+    'Runs a worker until SIGINT or SIGTERM: it hosts the export workflows and activities on TEMPORAL_TASK_QUEUE.\n' +
+      'Settings come from the environment and .env (.env.example lists them); several workers may serve one queue.\n' +
+      'Metrics: http://METRICS_ADDRESS/metrics (default 127.0.0.1:9464; off to disable).',
+  )
+  .helpOption('-h, --help', 'show this help')
+  .allowExcessArguments(false)
+  .exitOverride();
+try {
+  program.parse(process.argv);
+} catch (err) {
+  // Help exits 0; a bad argument exits 2, as every command does.
+  process.exit(err instanceof CommanderError && err.exitCode === 0 ? 0 : 2);
 }
 
 run().catch((err: unknown) => {

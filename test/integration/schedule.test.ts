@@ -241,7 +241,7 @@ describe('the daily schedule on the Temporal dev server', function () {
         /is in the future/,
       ],
       [['reboot'], /unknown command 'reboot'/],
-      [[], /Usage: schedule \[options\] \[command\]/],
+      [[], /Usage: agent-metrics schedule \[options\] \[command\]/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli('schedule', args, env)));
     results.forEach((r, i) => {

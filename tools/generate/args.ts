@@ -48,7 +48,7 @@ const schema = z
   });
 
 function command(writeOut: (text: string) => void): Command {
-  return new Command('generate')
+  return new Command('agent-metrics generate')
     .description('Insert realistic synthetic calls into the ClickHouse table (CLICKHOUSE_* settings, .env).')
     .requiredOption('--from <date>', 'first local day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last local day, YYYY-MM-DD (inclusive)')
