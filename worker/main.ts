@@ -7,8 +7,11 @@ import { loadConfig } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { closeServices, createServices } from '../lib/services';
+import { latestDelivery } from '../lib/s3/latest-delivery';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
-import { WORKFLOW_BUNDLE_PATH } from './bundle';
+import { BusinessMetrics, DeliveryClock, STEP_DURATION_BUCKETS, stepMetricsInterceptor } from './business-metrics';
+import { WORKFLOW_BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './bundle';
+import { noTracingSinks, startTracing } from './tracing';
 
 /** The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources. */
 function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
@@ -19,7 +22,7 @@ function workflowSource(): { workflowBundle: { codePath: string } } | { workflow
 
 /** The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM. */
 async function run(): Promise<void> {
-  const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker']);
+  const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker', 'export']);
   const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
   Runtime.install({
     logger: new DefaultLogger(config.worker.LOG_LEVEL.toUpperCase() as LogLevel, (entry) => {
@@ -30,9 +33,24 @@ async function run(): Promise<void> {
     telemetryOptions:
       config.worker.METRICS_ADDRESS === 'off'
         ? {}
-        : { metrics: { prometheus: { bindAddress: config.worker.METRICS_ADDRESS } } },
+        : {
+            metrics: {
+              prometheus: {
+                bindAddress: config.worker.METRICS_ADDRESS,
+                histogramBucketOverrides: { agent_metrics_step_duration_seconds: STEP_DURATION_BUCKETS },
+              },
+            },
+          },
   });
   const services = createServices(config);
+  const metrics = new BusinessMetrics(Runtime.instance().metricMeter, process.env.EXPORT_NAME ?? 'default');
+  const clock = new DeliveryClock(metrics);
+  const ticking = setInterval(() => clock.tick(), 15_000).unref();
+  // The newest delivered day, so the age gauge is right from the start (a failure here only delays the gauge).
+  latestDelivery(services, config.export.S3_PREFIX)
+    .then((manifest) => manifest && clock.seen(manifest.window.end))
+    .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not read the newest delivered day'));
+  const tracing = startTracing();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const worker = await Worker.create({
@@ -41,6 +59,12 @@ async function run(): Promise<void> {
       taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
       ...workflowSource(),
       activities: createActivities(services),
+      interceptors: {
+        activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
+        // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
+        workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+      },
+      sinks: tracing?.sinks ?? noTracingSinks(),
       maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });
     logger.info(
@@ -49,12 +73,15 @@ async function run(): Promise<void> {
         namespace: config.temporal.TEMPORAL_NAMESPACE,
         temporal: config.temporal.TEMPORAL_ADDRESS,
         metrics: config.worker.METRICS_ADDRESS === 'off' ? 'off' : `http://${config.worker.METRICS_ADDRESS}/metrics`,
+        tracing: tracing ? tracing.endpoint : 'off',
       },
       'worker started',
     );
     await worker.run();
     logger.info('worker stopped');
   } finally {
+    clearInterval(ticking);
+    await tracing?.shutdown();
     await connection.close();
     await closeServices(services);
   }
