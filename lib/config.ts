@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors';
 import { CALL_STATUSES, type CallStatus } from '../common/call-status';
 import { parseDuration } from './durations';
+import { resolveTemporal, type TemporalConnectionOptions } from './temporal-connection';
 
 /** Variables whose values are never echoed back in an error message. */
 const SECRETS = new Set(['CLICKHOUSE_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY']);
@@ -103,16 +104,10 @@ const s3Schema = z
     }
   });
 
+// Address, namespace, API key and TLS come from @temporalio/envconfig (profiles and the standard TEMPORAL_* names):
+// see resolveTemporal in lib/temporal-connection.ts, applied by loadConfig.
 const temporalSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().trim().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('agent-metrics'),
-  TEMPORAL_API_KEY: optionalText,
-  TEMPORAL_TLS: bool(false),
-  TEMPORAL_TLS_CERT_PATH: optionalText,
-  TEMPORAL_TLS_KEY_PATH: optionalText,
-  TEMPORAL_TLS_CA_PATH: optionalText,
-  TEMPORAL_TLS_SERVER_NAME: optionalText,
   TEMPORAL_UI_URL: z.url({ error: 'expected a URL such as http://localhost:8233' }).optional(),
 });
 
@@ -186,11 +181,17 @@ const SCHEMAS = {
 };
 type Schemas = typeof SCHEMAS;
 export type Section = keyof Schemas;
-export type Config<S extends Section> = { [K in S]: z.output<Schemas[K]> };
+type Settings = Omit<{ [K in Section]: z.output<Schemas[K]> }, 'temporal'> & { temporal: TemporalSettings };
+export type Config<S extends Section> = { [K in S]: Settings[K] };
 
 export type ClickHouseSettings = z.output<typeof clickhouseSchema>;
 export type S3Settings = z.output<typeof s3Schema>;
-export type TemporalSettings = z.output<typeof temporalSchema>;
+export type TemporalSettings = z.output<typeof temporalSchema> & {
+  /** Resolved by @temporalio/envconfig: the profile, then the TEMPORAL_* variables. */
+  readonly TEMPORAL_ADDRESS: string;
+  readonly TEMPORAL_NAMESPACE: string;
+  readonly connection: TemporalConnectionOptions;
+};
 export type ExportSettings = z.output<typeof exportSchema>;
 
 /**
@@ -210,7 +211,7 @@ export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJ
     );
     const result = schema.safeParse(input);
     if (result.success) {
-      out[section] = result.data;
+      out[section] = section === 'temporal' ? withTemporalConnection(result.data, env, problems) : result.data;
       continue;
     }
     for (const issue of result.error.issues) {
@@ -222,4 +223,26 @@ export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJ
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config<S>;
+}
+
+/** The temporal section with the connection @temporalio/envconfig resolves (a file it cannot read is a problem). */
+function withTemporalConnection(
+  data: object,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): TemporalSettings | undefined {
+  try {
+    const { connection, namespace } = resolveTemporal(env);
+    return {
+      ...(data as z.output<typeof temporalSchema>),
+      TEMPORAL_ADDRESS: connection.address,
+      TEMPORAL_NAMESPACE: namespace,
+      connection,
+    };
+  } catch (err) {
+    problems.push(
+      `Temporal connection (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_TLS_*): ${(err as Error).message}`,
+    );
+    return undefined;
+  }
 }
