@@ -95,44 +95,103 @@ function dstGapNote(time: { hour: number; minute: number } | undefined, tz: stri
     .join('');
 }
 
-const describe: Action = async (client, config) => {
+/** What `schedule describe` reports (its --json form). Times are ISO instants; days are YYYY-MM-DD. */
+interface ScheduleReport {
+  readonly scheduleId: string;
+  readonly paused: boolean;
+  readonly note?: string;
+  readonly timezone: string;
+  readonly spec: string;
+  readonly workflowType: string;
+  readonly taskQueue: string;
+  readonly overlap: string;
+  readonly catchupWindowHours: number;
+  readonly actions: { readonly taken: number; readonly skippedOverlap: number; readonly missedCatchupWindow: number };
+  readonly next: readonly { readonly scheduled: string; readonly exports: string }[];
+  readonly recent: readonly {
+    readonly scheduled: string;
+    readonly taken: string;
+    readonly exported: string;
+    readonly status: string;
+    readonly workflowId: string;
+  }[];
+  readonly notes: readonly string[];
+}
+
+async function scheduleReport(client: Client, config: ScheduleConfig): Promise<ScheduleReport> {
   const d = await client.schedule.getHandle(config.schedule.SCHEDULE_ID).describe();
   const tz = d.spec.timezone ?? 'UTC';
-  const spec = (d.spec.calendars ?? [])
-    .map((c) => c.comment ?? `hour ${ranges(c.hour)} minute ${ranges(c.minute)}`)
-    .join(', ');
-  const out = process.stdout;
-  out.write(
-    `Schedule ${d.scheduleId}: ${d.state.paused ? 'PAUSED' : 'active'}${d.state.note ? ` (note: ${d.state.note})` : ''}\n`,
-  );
-  out.write(`  spec: ${spec} in ${tz}\n`);
   const args = d.action.args as readonly Partial<ScheduledExportInput>[] | undefined;
-  out.write(dstGapNote(dailyTime(d.spec.calendars), tz, args?.[0]?.lookbackDays ?? config.schedule.LOOKBACK_DAYS));
-  out.write(
-    `  action: workflow ${d.action.workflowType} on task queue ${d.action.taskQueue}; each run exports the day before its scheduled local date\n`,
-  );
-  out.write(
-    `  overlap: ${d.policies.overlap}; catch-up window: ${Math.round(d.policies.catchupWindow / 3_600_000)}h; ` +
-      `actions taken: ${d.info.numActionsTaken}, skipped (overlap): ${d.info.numActionsSkippedOverlap}, ` +
-      `missed (catch-up window): ${d.info.numActionsMissedCatchupWindow}\n\n`,
-  );
-  out.write('Next runs:\n');
-  out.write(
-    renderTable(
-      ['scheduled', 'exports'],
-      d.info.nextActionTimes.slice(0, 5).map((t) => [local(t, tz), scheduledDay(t, tz)]),
-    ),
-  );
-  out.write('\nRecent runs:\n');
+  const notes = dstGapNote(dailyTime(d.spec.calendars), tz, args?.[0]?.lookbackDays ?? config.schedule.LOOKBACK_DAYS);
   const recent = await Promise.all(
     d.info.recentActions.map(async (a) => {
-      const id = a.action.workflow.workflowId;
-      const nominal = nominalTimeFromWorkflowId(id) ?? a.scheduledAt;
-      return [local(nominal, tz), local(a.takenAt, tz), scheduledDay(nominal, tz), await runStatus(client, id), id];
+      const workflowId = a.action.workflow.workflowId;
+      const nominal = nominalTimeFromWorkflowId(workflowId) ?? a.scheduledAt;
+      return {
+        scheduled: nominal.toISOString(),
+        taken: a.takenAt.toISOString(),
+        exported: scheduledDay(nominal, tz),
+        status: await runStatus(client, workflowId),
+        workflowId,
+      };
     }),
   );
-  out.write(renderTable(['scheduled', 'taken', 'exported', 'status', 'workflow'], recent.reverse()));
-  if (recent.length > 0) out.write(`(open a run: ${workflowUiUrl(config.temporal, recent[0]![4]!)})\n`);
+  return {
+    scheduleId: d.scheduleId,
+    paused: d.state.paused,
+    ...(d.state.note ? { note: d.state.note } : {}),
+    timezone: tz,
+    spec: (d.spec.calendars ?? [])
+      .map((c) => c.comment ?? `hour ${ranges(c.hour)} minute ${ranges(c.minute)}`)
+      .join(', '),
+    workflowType: d.action.workflowType,
+    taskQueue: d.action.taskQueue,
+    overlap: String(d.policies.overlap),
+    catchupWindowHours: Math.round(d.policies.catchupWindow / 3_600_000),
+    actions: {
+      taken: d.info.numActionsTaken,
+      skippedOverlap: d.info.numActionsSkippedOverlap,
+      missedCatchupWindow: d.info.numActionsMissedCatchupWindow,
+    },
+    next: d.info.nextActionTimes.slice(0, 5).map((t) => ({ scheduled: t.toISOString(), exports: scheduledDay(t, tz) })),
+    recent: recent.reverse(),
+    notes: notes
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.replace(/^ +note: /, '')),
+  };
+}
+
+function renderScheduleReport(r: ScheduleReport, config: ScheduleConfig): string {
+  const at = (iso: string) => local(new Date(iso), r.timezone);
+  const lines = [
+    `Schedule ${r.scheduleId}: ${r.paused ? 'PAUSED' : 'active'}${r.note ? ` (note: ${r.note})` : ''}`,
+    `  spec: ${r.spec} in ${r.timezone}`,
+    ...r.notes.map((note) => `  note: ${note}`),
+    `  action: workflow ${r.workflowType} on task queue ${r.taskQueue}; each run exports the day before its scheduled local date`,
+    `  overlap: ${r.overlap}; catch-up window: ${r.catchupWindowHours}h; actions taken: ${r.actions.taken}, ` +
+      `skipped (overlap): ${r.actions.skippedOverlap}, missed (catch-up window): ${r.actions.missedCatchupWindow}`,
+    '',
+    'Next runs:',
+    renderTable(
+      ['scheduled', 'exports'],
+      r.next.map((n) => [at(n.scheduled), n.exports]),
+    ).trimEnd(),
+    '',
+    'Recent runs:',
+    renderTable(
+      ['scheduled', 'taken', 'exported', 'status', 'workflow'],
+      r.recent.map((a) => [at(a.scheduled), at(a.taken), a.exported, a.status, a.workflowId]),
+    ).trimEnd(),
+  ];
+  if (r.recent.length > 0) lines.push(`(open a run: ${workflowUiUrl(config.temporal, r.recent[0]!.workflowId)})`);
+  return `${lines.join('\n')}\n`;
+}
+
+const describe: Action = async (client, config) => {
+  const json = program.commands.find((c) => c.name() === 'describe')?.opts<{ json?: boolean }>().json ?? false;
+  const report = await scheduleReport(client, config);
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderScheduleReport(report, config));
   return 0;
 };
 
@@ -197,6 +256,7 @@ program
 program
   .command('describe')
   .description('settings, next runs and recent runs with the day each exported')
+  .option('--json', 'print the report as JSON', false)
   .action(choose('describe', describe));
 program
   .command('pause')

@@ -47,7 +47,8 @@ SEARCH_ATTRIBUTE="AgentMetricsDate"
 WAIT_TIMEOUT="${STACK_WAIT_TIMEOUT:-90}"
 SERVICES=(temporal clickhouse minio)
 
-if [ -t 1 ]; then
+# Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
   C_BOLD=$'\e[1m' C_GREEN=$'\e[32m' C_RED=$'\e[31m' C_DIM=$'\e[2m' C_OFF=$'\e[0m'
 else
   C_BOLD='' C_GREEN='' C_RED='' C_DIM='' C_OFF=''

@@ -111,6 +111,12 @@ describe('the daily schedule on the Temporal dev server', function () {
     assert.match(described.stdout, /Next runs:/);
     assert.ok(described.stdout.includes(addDays(localDate(next, TZ), -1)), 'the day the next run exports');
     assert.match(described.stdout, /03:30 E[SD]T/);
+    const asJson = await runCli('schedule', ['describe', '--json'], env);
+    assert.equal(asJson.code, 0, asJson.stderr);
+    const report = JSON.parse(asJson.stdout) as { scheduleId: string; paused: boolean; next: { exports: string }[] };
+    assert.equal(report.scheduleId, scheduleId);
+    assert.equal(report.paused, false);
+    assert.equal(report.next[0]?.exports, addDays(localDate(next, TZ), -1));
     const restored = await runCli('schedule', ['create'], env);
     assert.equal(restored.code, 0, restored.stderr);
   });
