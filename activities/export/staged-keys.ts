@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { csvKey, csvStagingKey, isRunId, metricsStagingKey } from '../../lib/s3/keys';
+import { csvKey, csvStagingKey, isRunId, isStagingKey, metricsStagingKey } from '../../lib/s3/keys';
 
 /**
  * The S3 keys a step takes from its input are only ever the ones it can derive itself: keys in workflow inputs are
@@ -57,4 +57,12 @@ export function stagedObjects(input: StagedBy): string[] {
     metricsStagingKey(input.prefix, input.date, input.stagedBy),
     csvStagingKey(input.prefix, input.date, input.stagedBy),
   ];
+}
+
+/** `keys`, when every one is a staging object the product writes (any day and run); what removeStaged deletes. */
+export function checkedStagingKeys(keys: readonly string[]): readonly string[] {
+  const bad = keys.find((k) => !isStagingKey(k));
+  if (bad !== undefined)
+    refuse(bad, '<prefix>/_staging/<D>/<run id>/<metrics.jsonl or agent_metrics_D.csv>', 'a staged object');
+  return keys;
 }
