@@ -3,11 +3,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createActivities } from '../../activities';
 import type { ExportDayInput, PrecomputedDay } from '../../common/export-types';
 import { dayWorkflowId } from '../../common/workflow-ids';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/days/day-window';
-import { csvKey, csvStagingKey, manifestKey } from '../../lib/s3/keys';
+import { csvKey, csvStagingKey, manifestKey, metricsStagingKey } from '../../lib/s3/keys';
 import { insertCalls } from '../helpers/conversations-table';
 import { testInput } from '../helpers/export-input';
 import { randomPastDay } from '../helpers/random';
@@ -153,6 +156,51 @@ describe('daily export on the real stack: the final key only ever holds a verifi
     assert.equal(cause.type, 'PublishConflictError');
     assert.match(cause.message, /_manifest\.json appeared/);
     assert.equal((await delivered()).manifest?.text, theirs);
+  });
+
+  describe('keys in step inputs', () => {
+    const acts = createActivities(ctx.deps);
+    const runId = randomUUID();
+    const env = () =>
+      new MockActivityEnvironment(
+        { workflowExecution: { workflowId: 'integrity', runId } },
+        { logger: new DefaultLogger('ERROR') },
+      );
+
+    /** The step's failure: a non-retryable StagingKeyError naming `key`. */
+    function refusedNaming(key: string) {
+      return (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure, String(err));
+        assert.equal(err.type, 'StagingKeyError');
+        assert.equal(err.nonRetryable, true);
+        assert.ok(err.message.includes(`"${key}"`), err.message);
+        return true;
+      };
+    }
+
+    it("writeCsv reads only its own run's staged metrics", async () => {
+      const other = metricsStagingKey(suite.prefix, date, randomUUID());
+      await put(other, '{}\n');
+      const input = { date, prefix: suite.prefix, metricsKey: other };
+      await assert.rejects(env().run(acts.writeCsv, input), refusedNaming(other));
+      assert.equal(await objectAt(csvStagingKey(suite.prefix, date, runId)), undefined, 'nothing was staged');
+    });
+
+    it("writeManifest writes only the day's own manifest and removes only staging objects it derives", async () => {
+      const before = await delivered();
+      const m = JSON.parse(before.manifest!.text) as Record<string, unknown>;
+      const input = {
+        ...(m as object),
+        prefix: suite.prefix,
+        stagedBy: runId,
+        csv: { key: `${suite.prefix}/other/agent_metrics_${date}.csv`, bytes: 1, sha256: 'aa' },
+        csvEtag: before.csv!.etag!,
+      } as unknown as Parameters<typeof acts.writeManifest>[0];
+      await assert.rejects(env().run(acts.writeManifest, input), refusedNaming(input.csv.key));
+      const notARun = { ...input, csv: { ...input.csv, key: csvKey(suite.prefix, date) }, stagedBy: '../../x' };
+      await assert.rejects(env().run(acts.writeManifest, notARun), refusedNaming('../../x'));
+      assert.deepEqual(await delivered(), before);
+    });
   });
 
   describe('keys in workflow inputs', () => {
