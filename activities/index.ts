@@ -11,6 +11,7 @@ import { computeMetrics, type ComputeInput } from './export/compute-metrics';
 import { uploadCsv } from './export/upload-csv';
 import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
+import { checkedStagingKeys } from './export/staged-keys';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
 import { awaitExport } from './planning/await-export';
@@ -48,7 +49,7 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
       failFast(() => awaitExport(temporalOf(deps), input)),
     removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
       failFast(async () => {
-        await deleteObjects(deps.s3, deps.bucket, input.keys);
+        await deleteObjects(deps.s3, deps.bucket, checkedStagingKeys(input.keys));
         return input.keys.length;
       }),
   };

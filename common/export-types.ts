@@ -21,8 +21,9 @@ export interface ExportDayInput {
 
 /**
  * A day a backfill computed together with other days in one ClickHouse query and wrote as its own staged CSV: its
- * window stats, counts and the staged file. The day's run goes on from "upload"; it removes the staged file after
- * its manifest (and the backfill removes any a failed day left).
+ * window stats, counts and the staged file. The day's run goes on from "verify"; it removes the staged file after
+ * its manifest (and the backfill removes any a failed day left). The staged file is accepted only at the key the
+ * backfill run that started the day's run writes (`<prefix>/_staging/<D>/<that run id>/agent_metrics_<D>.csv`).
  */
 export interface PrecomputedDay {
   readonly stats: WindowStats;

@@ -81,13 +81,24 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
   const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
     { date, prefix: input.prefix, metricsKey: computed.metricsKey },
   ]);
-  return { computed, staged, stagedKeys: [computed.metricsKey, staged.stagingKey] };
+  return { computed, staged };
 }
 
 /**
- * One day's export (workflow id `agent-metrics-D`): check data, compute, write, upload, verify, manifest.
- * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may hand over
- * the day already computed and written (`input.precomputed`); the run then starts at "upload".
+ * The run whose staging objects this run verifies, publishes and removes: its own, or, for a day a backfill computed
+ * in a batch, the backfill run that started it (its parent). Taken from the server's record of the run, never from
+ * the input: the steps accept no other staging key (activities/export/staged-keys.ts).
+ */
+function stagingRun(precomputed: PrecomputedDay | undefined): string {
+  const info = workflowInfo();
+  return (precomputed ? info.parent?.runId : undefined) ?? info.runId;
+}
+
+/**
+ * One day's export (workflow id `agent-metrics-D`): check data, compute, write, verify the staged file, upload
+ * (publish it at the final key) and write the manifest. Nothing at the final key changes before the staged bytes
+ * verified. Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may
+ * hand over the day already computed and written (`input.precomputed`); the run then starts at "verify".
  */
 export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
   const { date } = input;
@@ -114,19 +125,17 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const { computed, staged, stagedKeys } = precomputed
-    ? { ...precomputed, staged: precomputed.written, stagedKeys: [precomputed.written.stagingKey] }
+  const { computed, staged } = precomputed
+    ? { ...precomputed, staged: precomputed.written }
     : await computeAndWrite(input, stats, empty);
-  const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [
-    { date, prefix: input.prefix, staged },
+  const where = { date, prefix: input.prefix, stagedBy: stagingRun(precomputed) };
+  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged CSV ${date}` }, [
+    { ...where, staged },
   ]);
-  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify ${date}` }, [
-    { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256, rows: staged.rows },
-  ]);
+  const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [{ ...where, verified }]);
   const manifest = await quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
     {
-      prefix: input.prefix,
-      date,
+      ...where,
       timezone: input.timezone,
       window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
       includedStatuses: input.statuses,
@@ -136,8 +145,8 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       leftOut: computed.leftOut,
       ...(empty ? { emptyReason: `fewer than MIN_ROWS=${input.minRows} rows after waiting; ON_EMPTY=publish` } : {}),
       sourceFingerprint: computed.fingerprint,
-      csv: { key: verified.key, bytes: verified.bytes, sha256: verified.sha256 },
-      staged: stagedKeys,
+      csv: { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256 },
+      csvEtag: uploaded.etag,
       reason: exportReason(input.trigger, delivery.state),
       ...(delivery.manifest
         ? {

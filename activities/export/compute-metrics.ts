@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
 import { agentMetricsSql } from '../../lib/clickhouse/metrics-sql';
-import { stagingKey } from '../../lib/s3/keys';
+import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
 import type { Services } from '../../lib/services';
@@ -35,7 +35,7 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
   const run = currentRun();
   const signal = ctx.cancellationSignal;
   const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, signal);
-  const key = stagingKey(input.prefix, input.date, run.runId, 'metrics.jsonl');
+  const key = metricsStagingKey(input.prefix, input.date, run.runId);
   const tally = new MetricsTally();
   const started = Date.now();
   const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);

@@ -7,16 +7,22 @@ import { openObject, streamToObject } from '../../lib/s3/objects';
 import type { Services } from '../../lib/services';
 import { withHeartbeat } from '../heartbeat';
 import { currentRun } from '../run-info';
+import { checkedMetricsStagingKey } from './staged-keys';
 
-/** Turns the staged metrics into the day's CSV (papaparse, RFC 4180, \n line ends), staged beside them. */
+/**
+ * Turns the staged metrics into the day's CSV (papaparse, RFC 4180, \n line ends), staged beside them. Reads only
+ * this run's own metrics object: any other `metricsKey` is refused (activities/export/staged-keys.ts).
+ */
 export async function writeCsv(
   deps: Services,
   input: { date: string; prefix: string; metricsKey: string },
 ): Promise<WrittenCsv> {
   const ctx = Context.current();
   const signal = ctx.cancellationSignal;
-  const key = csvStagingKey(input.prefix, input.date, currentRun().runId);
-  const source = await openObject(deps.s3, deps.bucket, input.metricsKey, signal);
+  const runId = currentRun().runId;
+  const key = csvStagingKey(input.prefix, input.date, runId);
+  const metricsKey = checkedMetricsStagingKey({ ...input, stagedBy: runId }, input.metricsKey);
+  const source = await openObject(deps.s3, deps.bucket, metricsKey, signal);
   let rows = 0;
   const target = { bucket: deps.bucket, key, contentType: CSV_CONTENT_TYPE, signal };
   const written = streamToObject(deps.s3, target, async (write) => {

@@ -16,7 +16,37 @@ export function stagingKey(prefix: string, date: string, runId: string, name: st
   return join(prefix, '_staging', date, runId, name);
 }
 
+/** The staging key of day D's metrics (JSON lines) for the run `runId`: written by computeMetrics. */
+export function metricsStagingKey(prefix: string, date: string, runId: string): string {
+  return stagingKey(prefix, date, runId, 'metrics.jsonl');
+}
+
 /** The staging key of day D's CSV for the run (or batch) `runId`: written by writeCsv or a backfill's batch. */
 export function csvStagingKey(prefix: string, date: string, runId: string): string {
   return stagingKey(prefix, date, runId, `agent_metrics_${date}.csv`);
+}
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `id` looks like a Temporal run id (a UUID): the only run names a staging key may carry. */
+export function isRunId(id: string): boolean {
+  return RUN_ID.test(id);
+}
+
+/**
+ * Whether `key` is one of the staging objects the product writes for some day and run, whatever the prefix:
+ * `…/_staging/<D>/<run id>/metrics.jsonl` or `…/_staging/<D>/<run id>/agent_metrics_<D>.csv`.
+ */
+export function isStagingKey(key: string): boolean {
+  const parts = key.split('/');
+  const [name, runId, date, staging] = parts.slice(-4).reverse();
+  return (
+    staging === '_staging' &&
+    date !== undefined &&
+    DAY.test(date) &&
+    runId !== undefined &&
+    isRunId(runId) &&
+    (name === 'metrics.jsonl' || name === `agent_metrics_${date}.csv`)
+  );
 }

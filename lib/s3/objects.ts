@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -8,6 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { S3RequestError } from '../errors';
 import { classifyS3Error } from './errors';
 
 export function isNotFound(err: unknown): boolean {
@@ -79,7 +81,9 @@ export interface StreamedObject {
 
 /**
  * Streams text chunks produced by `produce` into one S3 object (multipart above 5 MiB), hashing as it goes.
- * Back-pressure is honoured: `write` resolves when the stream can take more.
+ * Back-pressure is honoured: `write` resolves when the stream can take more. A failed upload (a rejected part, say)
+ * ends the write at once as a classified S3RequestError, never as an unhandled rejection that ends the process, and
+ * the multipart upload is aborted so no parts are left behind.
  */
 export async function streamToObject(
   s3: S3Client,
@@ -94,17 +98,36 @@ export async function streamToObject(
     params: { Bucket: target.bucket, Key: target.key, Body: body, ContentType: target.contentType },
     ...(target.signal ? { abortController: abortControllerFor(target.signal) } : {}),
   });
-  const done = upload.done();
+  let failure: S3RequestError | undefined;
+  const done = upload.done().then(
+    () => undefined,
+    (err: unknown) => {
+      failure = classifyS3Error(err, `upload ${target.key}`);
+      throw failure;
+    },
+  );
+  // Settles only when the upload fails: raced against the producer and against every wait for 'drain'.
+  const failed = done.then(() => new Promise<never>(() => undefined));
+  failed.catch(() => undefined);
+  // The uploader destroys the body when it gives up (an AbortError): its own failure says why.
+  const uploadFailure = async (err: unknown): Promise<never> => {
+    await done.catch(() => undefined);
+    throw failure ?? err;
+  };
+  body.on('error', () => undefined);
   const write = async (chunk: string): Promise<void> => {
+    if (failure) throw failure;
     const buf = Buffer.from(chunk, 'utf-8');
     hash.update(buf);
     bytes += buf.length;
-    if (!body.write(buf)) await new Promise<void>((resolve) => body.once('drain', resolve));
+    if (!body.write(buf)) await Promise.race([once(body, 'drain'), failed]).catch(uploadFailure);
   };
   try {
-    await produce(write);
+    const produced = produce(write);
+    produced.catch(() => undefined);
+    await Promise.race([produced, failed]);
     body.end();
-    await s3Call(`upload ${target.key}`, () => done);
+    await done;
   } catch (err) {
     body.destroy();
     await upload.abort().catch(() => undefined);

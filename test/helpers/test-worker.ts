@@ -12,12 +12,18 @@ import type { Services } from '../../lib/services';
 import { installQuietRuntime } from './runtime';
 import type { StackContext } from './stack-context';
 
-/** Runs a worker with the real activities on its own task queue until `stop()` is called. */
+type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Runs a worker with the real activities on its own task queue until `stop()` is called; `override` may wrap some of
+ * them (a fault injected around the real step).
+ */
 export async function startWorker(
   address: string,
   namespace: string,
   bundle: WorkflowBundleWithSourceMap,
   deps: Services,
+  override: (real: Activities) => Partial<Activities> = () => ({}),
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
@@ -26,7 +32,7 @@ export async function startWorker(
     namespace,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...override(createActivities(deps)) },
   });
   const running = worker.run();
   return {

@@ -66,16 +66,12 @@ function healthyStubs(calls: string[]): Stubs {
       };
     },
     writeCsv: record('writeCsv', { stagingKey: 's', bytes: 10, sha256: 'aa', rows: 2 }),
+    verifyCsv: record('verifyCsv', { stagingKey: 's', etag: '"e"', bytes: 10, sha256: 'aa', rows: 2 }),
     uploadCsv: record('uploadCsv', {
       key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
+      etag: '"e"',
       bytes: 10,
       sha256: 'aa',
-    }),
-    verifyCsv: record('verifyCsv', {
-      key: 'agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
-      bytes: 10,
-      sha256: 'aa',
-      rows: 2,
     }),
     writeManifest: async (m) => {
       calls.push('writeManifest');
@@ -99,7 +95,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     );
   }
 
-  it('runs the steps in order: check, find delivery, compute, write, upload, verify, manifest', async () => {
+  it('runs the steps in order: check, find delivery, compute, write, verify the staged file, upload, manifest', async () => {
     const calls: string[] = [];
     const result = await run(healthyStubs(calls), input());
     assert.deepEqual(calls, [
@@ -107,8 +103,8 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
       'findDelivery',
       'computeMetrics',
       'writeCsv',
-      'uploadCsv',
       'verifyCsv',
+      'uploadCsv',
       'writeManifest',
     ]);
     assert.equal(result.result, 'exported');
