@@ -13,6 +13,7 @@ import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
+import { withWatchedQuery } from './watched-query';
 import { awaitExport } from './planning/await-export';
 import { computeBatch, type BatchInput } from './planning/compute-batch';
 import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
@@ -21,7 +22,7 @@ import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from '.
 export function createExportActivities(deps: Services) {
   return {
     checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
-      failFast(() => readWindowStats(deps, input, Context.current().cancellationSignal)),
+      failFast(() => withWatchedQuery(deps.clickhouse, (query) => readWindowStats(deps, input, query))),
     findDelivery: (q: DeliveryQuery): Promise<DeliveryCheck> => failFast(() => findDelivery(deps, q)),
     computeMetrics: (input: ComputeInput) => failFast(() => computeMetrics(deps, input)),
     writeCsv: (input: Parameters<typeof writeCsv>[1]) => failFast(() => writeCsv(deps, input)),
@@ -40,7 +41,7 @@ function temporalOf(deps: Services & { temporal?: Client }): Client {
 export function createPlanningActivities(deps: Services & { temporal?: Client }) {
   return {
     planDays: (q: PlanQuery): Promise<DayPlan[]> =>
-      failFast(() => planDays(deps, temporalOf(deps), q, Context.current().cancellationSignal)),
+      failFast(() => withWatchedQuery(deps.clickhouse, (query) => planDays(deps, temporalOf(deps), q, query))),
     planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
       failFast(() => planScheduledRun(deps, temporalOf(deps), input)),
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
