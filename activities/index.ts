@@ -43,7 +43,9 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
     planDays: (q: PlanQuery): Promise<DayPlan[]> =>
       failFast(() => withWatchedQuery(deps.clickhouse, (query) => planDays(deps, temporalOf(deps), q, query))),
     planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
-      failFast(() => planScheduledRun(deps, temporalOf(deps), input)),
+      failFast(() =>
+        withWatchedQuery(deps.clickhouse, (query) => planScheduledRun(deps, temporalOf(deps), input, query)),
+      ),
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
     awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), input)),
