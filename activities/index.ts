@@ -14,6 +14,7 @@ import { writeCsv } from './export/write-csv';
 import { checkedStagingKeys } from './export/staged-keys';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
+import { withWatchedQuery } from './watched-query';
 import { awaitExport } from './planning/await-export';
 import { computeBatch, type BatchInput } from './planning/compute-batch';
 import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
@@ -22,7 +23,7 @@ import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from '.
 export function createExportActivities(deps: Services) {
   return {
     checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
-      failFast(() => readWindowStats(deps, input, Context.current().cancellationSignal)),
+      failFast(() => withWatchedQuery(deps.clickhouse, (query) => readWindowStats(deps, input, query))),
     findDelivery: (q: DeliveryQuery): Promise<DeliveryCheck> => failFast(() => findDelivery(deps, q)),
     computeMetrics: (input: ComputeInput) => failFast(() => computeMetrics(deps, input)),
     writeCsv: (input: Parameters<typeof writeCsv>[1]) => failFast(() => writeCsv(deps, input)),
@@ -41,9 +42,11 @@ function temporalOf(deps: Services & { temporal?: Client }): Client {
 export function createPlanningActivities(deps: Services & { temporal?: Client }) {
   return {
     planDays: (q: PlanQuery): Promise<DayPlan[]> =>
-      failFast(() => planDays(deps, temporalOf(deps), q, Context.current().cancellationSignal)),
+      failFast(() => withWatchedQuery(deps.clickhouse, (query) => planDays(deps, temporalOf(deps), q, query))),
     planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
-      failFast(() => planScheduledRun(deps, temporalOf(deps), input)),
+      failFast(() =>
+        withWatchedQuery(deps.clickhouse, (query) => planScheduledRun(deps, temporalOf(deps), input, query)),
+      ),
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
     awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), input)),

@@ -37,6 +37,17 @@ export class S3RequestError extends Error {
   }
 }
 
+/** Thrown when a long step reports no progress (rows read, rows or bytes written) for longer than it may. */
+export class StalledWorkError extends Error {
+  override readonly name = 'StalledWorkError';
+  constructor(
+    message: string,
+    readonly stalledMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Thrown when a delivered object does not match what was written (size, SHA-256 or row count). */
 export class VerificationError extends Error {
   override readonly name = 'VerificationError';

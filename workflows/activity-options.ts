@@ -6,14 +6,30 @@ import type { ActivityOptions } from '@temporalio/workflow';
  */
 export const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
-/** Quick look-ups and the S3 steps: retried for at most about 2 hours. */
+/** Quick look-ups and the S3 steps (findDelivery reads a manifest and HEADs one object): retried for about 2 hours. */
 export const QUICK_STEP: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '2 hours',
   retry: RETRY,
 };
 
-/** Long steps heartbeat: a dead worker is noticed within the heartbeat timeout and the step moves to another one. */
+/**
+ * Steps that scan the table's call_start column (checkData): as long as the table is large, with
+ * heartbeats of the rows the query has read, so a stuck query is noticed within a minute. ClickHouse stops the
+ * query itself before the start-to-close timeout (activities/watched-query.ts) and before the client's
+ * CLICKHOUSE_REQUEST_TIMEOUT; either limit hit fails the step without retry (same query, same limit).
+ */
+export const SCAN_STEP: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  scheduleToCloseTimeout: '4 hours',
+  heartbeatTimeout: '1 minute',
+  retry: RETRY,
+};
+
+/**
+ * Long steps heartbeat real progress (rows read or written, not a timer): a dead worker or stuck query is noticed
+ * within the heartbeat timeout and the step moves to another attempt.
+ */
 export const LONG_STEP: ActivityOptions = {
   startToCloseTimeout: '1 hour',
   scheduleToCloseTimeout: '4 hours',

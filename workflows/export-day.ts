@@ -9,10 +9,11 @@ import type {
 } from '../common/export-types';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
-import { LONG_STEP, QUICK_STEP } from './activity-options';
+import { LONG_STEP, QUICK_STEP, SCAN_STEP } from './activity-options';
 
 const quick = proxyActivities<ExportActivities>(QUICK_STEP);
 const long = proxyActivities<ExportActivities>(LONG_STEP);
+const scan = proxyActivities<ExportActivities>(SCAN_STEP);
 
 /** Waits durably (server timers) until the day holds at least minRows rows or the wait times out. */
 async function waitForData(input: ExportDayInput, first: WindowStats): Promise<WindowStats> {
@@ -23,7 +24,7 @@ async function waitForData(input: ExportDayInput, first: WindowStats): Promise<W
     setCurrentDetails(note);
     log.info(note);
     await sleep(input.pollIntervalMs, { summary: `wait for data of ${input.date}` });
-    stats = await quick.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
+    stats = await scan.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
       { date: input.date, timezone: input.timezone, table: input.table },
     ]);
   }
@@ -35,7 +36,7 @@ async function checkAndFind(
   input: ExportDayInput,
 ): Promise<{ stats: WindowStats; empty: boolean; delivery: DeliveryCheck }> {
   const { date } = input;
-  const first = await quick.checkData.executeWithOptions({ summary: `check data ${date}` }, [
+  const first = await scan.checkData.executeWithOptions({ summary: `check data ${date}` }, [
     { date, timezone: input.timezone, table: input.table },
   ]);
   const stats = await waitForData(input, first);

@@ -6,7 +6,7 @@ import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
 import type { Services } from '../../lib/services';
-import { withHeartbeat } from '../heartbeat';
+import { withWatchedQuery } from '../watched-query';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
 import { currentRun } from '../run-info';
 import { streamToObject } from '../../lib/s3/objects';
@@ -33,24 +33,26 @@ export interface ComputeInput {
 export async function computeMetrics(deps: Services, input: ComputeInput): Promise<ComputeResult> {
   const ctx = Context.current();
   const run = currentRun();
-  const signal = ctx.cancellationSignal;
-  const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, signal);
   const key = metricsStagingKey(input.prefix, input.date, run.runId);
   const tally = new MetricsTally();
   const started = Date.now();
-  const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
-  const written = streamToObject(
-    deps.s3,
-    { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal },
-    async (write) => {
-      if (input.empty) return;
-      for await (const r of streamRows<MetricsRow>(deps.clickhouse, sql, { signal })) {
-        const row = tally.add(r);
-        if (row !== undefined) await write(JSON.stringify(row) + '\n');
-      }
+  const stats = await withWatchedQuery(
+    deps.clickhouse,
+    async (query) => {
+      const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, query);
+      const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
+      const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
+      await streamToObject(deps.s3, target, async (write) => {
+        if (input.empty) return;
+        for await (const r of streamRows<MetricsRow>(deps.clickhouse, sql, query)) {
+          const row = tally.add(r);
+          if (row !== undefined) await write(JSON.stringify(row) + '\n');
+        }
+      });
+      return stats;
     },
+    () => ({ agentRows: tally.agentRows }),
   );
-  await withHeartbeat(written, () => ({ agentRows: tally.agentRows }));
   ctx.log.info('computed', {
     date: input.date,
     agentRows: tally.agentRows,

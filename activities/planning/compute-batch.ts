@@ -1,16 +1,15 @@
-import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../../common/call-status';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
 import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
-import { streamRows } from '../../lib/clickhouse/query';
+import { streamRows, type QueryOptions } from '../../lib/clickhouse/query';
 import { readBatchStats } from '../../lib/clickhouse/window-stats';
 import { CSV_CONTENT_TYPE, csvWriter } from '../../lib/csv-format';
 import { csvStagingKey } from '../../lib/s3/keys';
 import { streamToObject } from '../../lib/s3/objects';
 import type { Services } from '../../lib/services';
-import { withHeartbeat } from '../heartbeat';
+import { withWatchedQuery } from '../watched-query';
 import { currentRun } from '../run-info';
 
 export interface BatchInput {
@@ -68,17 +67,17 @@ function peekable<T>(rows: AsyncIterator<T>) {
  * plus its window stats. Writing here rather than in each day's run saves every day an activity and an S3 round trip.
  */
 export async function computeBatch(deps: Services, input: BatchInput): Promise<PrecomputedDay[]> {
-  const signal = Context.current().cancellationSignal;
   const run = currentRun();
   const started = Date.now();
   const progress = { day: '', agentRows: 0 };
-  const work = async (): Promise<PrecomputedDay[]> => {
+  const work = async (query: QueryOptions): Promise<PrecomputedDay[]> => {
+    const signal = query.signal;
     const slots = daySlots(input.days, input.timezone);
-    const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, signal));
+    const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
     const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
     const rows = peekable(
-      streamRows<BatchMetricsRow>(deps.clickhouse, sql, { signal, ...(settings ? { settings } : {}) }),
+      streamRows<BatchMetricsRow>(deps.clickhouse, sql, { ...query, ...(settings ? { settings } : {}) }),
     );
     const out: PrecomputedDay[] = [];
     try {
@@ -119,5 +118,5 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     }
     return out;
   };
-  return withHeartbeat(work(), () => progress);
+  return withWatchedQuery(deps.clickhouse, work, () => progress);
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { addDays, dayRange } from '../../common/calendar';
 import type { DayPlan } from '../../common/day-state';
+import type { QueryOptions } from '../../lib/clickhouse/query';
 import { planLookbackDay } from '../../lib/days/day-plan';
 import { readDayStatuses, type StatusTemplate } from '../../lib/days/day-status';
 import { scheduledDay } from '../../lib/days/schedule-day';
@@ -25,10 +26,11 @@ export async function planScheduledRun(
   deps: Services,
   temporal: Client,
   input: ScheduledPlanInput,
+  query: QueryOptions = {},
 ): Promise<ScheduledPlan> {
   const day = scheduledDay(new Date(input.nominalTime), input.scheduleTimezone);
   if (input.lookbackDays === 0) return { day, lookback: [] };
   const days = dayRange(addDays(day, -input.lookbackDays), addDays(day, -1));
-  const statuses = await readDayStatuses(deps, temporal, { days, template: input.template });
+  const statuses = await readDayStatuses(deps, temporal, { days, template: input.template }, query);
   return { day, lookback: statuses.map((s) => ({ ...s, ...planLookbackDay(s, input.template.minRows) })) };
 }

@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { batchWindowStatsSql } from './batch-sql';
 import { daySlots } from './day-slots';
 import { windowStatsSql } from './metrics-sql';
-import { queryRows } from './query';
+import { queryRows, type QueryOptions } from './query';
 
 interface StatsRow {
   source_rows: string;
@@ -21,11 +21,11 @@ function fingerprint(row: StatsRow | undefined): { sourceRows: number; fingerpri
 export async function readWindowStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { date: string; timezone: string; table: string },
-  signal?: AbortSignal,
+  options: QueryOptions = {},
 ): Promise<WindowStats> {
   const w = dayWindow(input.date, input.timezone);
   const sql = windowStatsSql({ database: deps.database, table: input.table, ...w });
-  const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, signal);
+  const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, options);
   return { ...w, ...fingerprint(row) };
 }
 
@@ -39,7 +39,7 @@ const DAYS_PER_QUERY = 366;
 export async function readBatchStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { days: readonly string[]; timezone: string; table: string },
-  signal?: AbortSignal,
+  options: QueryOptions = {},
 ): Promise<WindowStats[]> {
   const out: WindowStats[] = [];
   for (let i = 0; i < input.days.length; i += DAYS_PER_QUERY) {
@@ -48,7 +48,7 @@ export async function readBatchStats(
     const rows = await queryRows<StatsRow & { day: number | string }>(
       deps.clickhouse,
       batchWindowStatsSql({ database: deps.database, table: input.table, slots }),
-      signal,
+      options,
     );
     const byDay = new Map(rows.map((r) => [Number(r.day), r]));
     days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...fingerprint(byDay.get(index + 1)) }));

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BackfillSelection, DayPlan, DayStatus, LastRun } from '../../common/day-state';
 import type { ExportTemplate } from '../../common/export-types';
 import { dayWorkflowId } from '../../common/workflow-ids';
+import type { QueryOptions } from '../clickhouse/query';
 import { readBatchStats } from '../clickhouse/window-stats';
 import { mapPool } from '../pool';
 import { findDelivery } from '../s3/delivery';
@@ -47,10 +48,10 @@ export async function readDayStatuses(
   deps: Services,
   temporal: Client,
   q: StatusQuery,
-  signal?: AbortSignal,
+  query: QueryOptions = {},
 ): Promise<DayStatus[]> {
   const t = q.template;
-  const stats = await readBatchStats(deps, { days: q.days, timezone: t.timezone, table: t.table }, signal);
+  const stats = await readBatchStats(deps, { days: q.days, timezone: t.timezone, table: t.table }, query);
   return mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
     const [delivery, run] = await Promise.all([
       findDelivery(deps, {
@@ -78,8 +79,8 @@ export async function planDays(
   deps: Services,
   temporal: Client,
   q: PlanQuery,
-  signal?: AbortSignal,
+  query: QueryOptions = {},
 ): Promise<DayPlan[]> {
-  const statuses = await readDayStatuses(deps, temporal, q, signal);
+  const statuses = await readDayStatuses(deps, temporal, q, query);
   return statuses.map((s) => ({ ...s, ...planDay(s, { only: q.only, force: q.force, minRows: q.template.minRows }) }));
 }
