@@ -1,6 +1,6 @@
-# Least-privilege users for the product (sourced after provision.sh): an S3 user limited to the bucket's
-# prefix, one without s3:ListBucket (for the test of the 403-for-missing-key message), and a read-only ClickHouse
-# user. Each step is idempotent. Why each permission is there: docs/least-privilege.md.
+# Least-privilege S3 users for the product (sourced after provision.sh): one limited to the bucket's prefix, and
+# one without s3:ListBucket (for the test of the 403-for-missing-key message). Each step is idempotent. The
+# read-only ClickHouse user is in clickhouse-reader.xml. Why each permission is there: docs/least-privilege.md.
 
 # s3_export_policy BUCKET PREFIX [nolist]: the S3 policy the product needs, as docs/least-privilege.md gives it.
 s3_export_policy() {
@@ -53,14 +53,4 @@ provision_minio_users() {
   [ -x "$MC_BIN" ] || ensure_mc
   minio_user "$LP_S3_USER" "$LP_S3_SECRET" agent-metrics-export
   minio_user "$LP_S3_NOLIST_USER" "$LP_S3_NOLIST_SECRET" agent-metrics-export-nolist nolist
-}
-
-# 18.16 (native mode) reads the user from clickhouse-users.xml; current ClickHouse (Docker mode) gets it with SQL,
-# which needs a default user allowed to manage access (CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT=1 in the compose file).
-provision_clickhouse_reader() {
-  local version
-  version=$(clickhouse_query "SELECT version()")
-  [ "${version%%.*}" -lt 20 ] && return 0
-  clickhouse_query "CREATE USER IF NOT EXISTS $LP_CLICKHOUSE_USER_NAME IDENTIFIED WITH sha256_password BY '$LP_CLICKHOUSE_PASSWORD_VALUE' SETTINGS readonly = 2" >/dev/null
-  clickhouse_query "GRANT SELECT ON $CLICKHOUSE_DB.* TO $LP_CLICKHOUSE_USER_NAME" >/dev/null
 }

@@ -23,7 +23,6 @@ provision_clickhouse() {
   [[ "$ddl" == *"CREATE TABLE IF NOT EXISTS $CLICKHOUSE_DB.$CLICKHOUSE_TABLE_NAME"* ]] ||
     die "scripts/stack/conversations.sql no longer starts with 'CREATE TABLE conversations'"
   clickhouse_query "$ddl" >/dev/null
-  provision_clickhouse_reader
 }
 
 s3_request() { # METHOD PATH
