@@ -128,7 +128,12 @@ describe('the product under least-privilege users (S3 policy on the prefix, read
   it('exports a new day, re-exports it, backfills and reports status', async () => {
     const date = randomPastDay();
     const range = [addDays(date, 1), addDays(date, 2)] as const;
-    await insertCalls(ctx.clickhouse, database, table, [date, ...range].flatMap((d) => dayRows(d, 30)));
+    await insertCalls(
+      ctx.clickhouse,
+      database,
+      table,
+      [date, ...range].flatMap((d) => dayRows(d, 30)),
+    );
     const worker = await spawnWorker(env);
     try {
       const first = await runCli('export', ['--date', date], env, { build: 'compiled' });
@@ -144,7 +149,10 @@ describe('the product under least-privilege users (S3 policy on the prefix, read
       assert.equal(backfill.code, 0, backfill.stderr + backfill.stdout + worker.output());
       assert.match(backfill.stdout, /2 days: 2 exported and verified/);
       // BACKFILL_QUERY_THREADS sets max_threads per query: readonly=1 refuses it and the batch falls back.
-      const fallback = worker.output().split('\n').find((line) => line.includes('batch compute failed'));
+      const fallback = worker
+        .output()
+        .split('\n')
+        .find((line) => line.includes('batch compute failed'));
       assert.equal(fallback, undefined);
       const status = await runCli('status', ['--from', date, '--to', range[1], '--json'], env);
       assert.equal(status.code, 0, status.stderr);
