@@ -14,9 +14,9 @@ export class S3ListPermissionError extends S3RequestError {
     options?: { cause?: unknown },
   ) {
     super(
-      `S3 refused to read ${key}, which may not exist yet: without s3:ListBucket S3 answers 403 (AccessDenied), ` +
-        `not 404, for a missing key. Grant s3:ListBucket on ${bucket} with prefix ${prefix}/ ` +
-        `(see docs/least-privilege.md)`,
+      `S3 refused to read ${key} (403 AccessDenied), and to list it. Without s3:ListBucket S3 answers 403, not 404, ` +
+        `for a key that does not exist yet: grant s3:ListBucket on ${bucket} with prefix ${prefix}/ ` +
+        `(and s3:GetObject on ${bucket}/${prefix}/*; see docs/least-privilege.md)`,
       'AccessDenied',
       true,
       options,
