@@ -26,7 +26,7 @@ export class ClickHouseQueryError extends Error {
 
 /** Thrown when an S3 request fails; `permanent` says whether retrying can help. */
 export class S3RequestError extends Error {
-  override readonly name = 'S3RequestError';
+  override readonly name: string = 'S3RequestError';
   constructor(
     message: string,
     readonly awsCode: string | undefined,

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for part in common install native docker provision; do
+for part in common install native docker provision least-privilege; do
   # shellcheck source=/dev/null
   . "$REPO_ROOT/scripts/stack/$part.sh"
 done
@@ -76,6 +76,7 @@ cmd_up() {
   local start=$SECONDS
   if [ "$MODE" = docker ]; then
     ensure_temporal_tools
+    ensure_mc
     docker_up
   else
     ensure_native_tools
@@ -108,12 +109,13 @@ cmd_start() {
   take_lock
   if [ "$MODE" = docker ]; then
     ensure_temporal_tools
+    [ "$1" = minio ] && ensure_mc
     docker_start "$1"
   else
     case "$1" in
       temporal) ensure_temporal_tools ;;
       clickhouse) ensure_clickhouse ;;
-      minio) ensure_minio ;;
+      minio) ensure_minio && ensure_mc ;;
     esac
     native_start "$1"
   fi

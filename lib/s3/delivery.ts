@@ -4,6 +4,7 @@ import type { DeliveryCheck } from '../../common/export-types';
 import { parseManifest, summarizeManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from './keys';
 import type { Services } from '../services';
+import { isForbidden, missingBehind403 } from './missing-or-denied';
 import { isNotFound, readTextIfExists, s3Call } from './objects';
 
 export interface DeliveryQuery {
@@ -21,7 +22,7 @@ export interface DeliveryQuery {
  * does not match its manifest; 'missing' when there is no manifest.
  */
 export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<DeliveryCheck> {
-  const text = await readTextIfExists(deps.s3, deps.bucket, manifestKey(q.prefix, q.date));
+  const text = await readTextIfExists(deps.s3, deps.bucket, manifestKey(q.prefix, q.date), q.prefix);
   if (text === undefined) return { state: 'missing', detail: 'no manifest' };
   let manifest;
   try {
@@ -35,8 +36,10 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
   try {
     head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key, ChecksumMode: 'ENABLED' }));
   } catch (err) {
-    if (isNotFound(err))
-      return { state: 'failed', detail: 'the manifest exists but the CSV does not', manifest: summary };
+    const missing =
+      isNotFound(err) ||
+      (isForbidden(err) && (await missingBehind403(deps.s3, { bucket: deps.bucket, key, prefix: q.prefix }, err)));
+    if (missing) return { state: 'failed', detail: 'the manifest exists but the CSV does not', manifest: summary };
     return s3Call(`HEAD ${key}`, () => Promise.reject(err));
   }
   const sha = Buffer.from(manifest.csv.sha256, 'hex').toString('base64');

@@ -11,6 +11,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3RequestError } from '../errors';
 import { classifyS3Error } from './errors';
+import { isForbidden, missingBehind403 } from './missing-or-denied';
 
 export function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -26,13 +27,25 @@ export async function s3Call<T>(what: string, call: () => Promise<T>): Promise<T
   }
 }
 
-/** The object's text, or undefined when the key does not exist (a missing bucket is still an error). */
-export async function readTextIfExists(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+/**
+ * The object's text, or undefined when the key does not exist (a missing bucket is still an error). A 403 is checked
+ * with a listing under `prefix` (default: the key's folder), since S3 answers 403 for a missing key to credentials
+ * without s3:ListBucket; when that is refused too, the error names the permission (S3ListPermissionError).
+ */
+export async function readTextIfExists(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  prefix?: string,
+): Promise<string | undefined> {
   try {
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await res.Body?.transformToString('utf-8')) ?? '';
   } catch (err) {
     if (isNotFound(err) && (err as { name?: string }).name !== 'NoSuchBucket') return undefined;
+    if (isForbidden(err) && (await missingBehind403(s3, { bucket, key, ...(prefix ? { prefix } : {}) }, err))) {
+      return undefined;
+    }
     throw classifyS3Error(err, `GET ${key}`);
   }
 }

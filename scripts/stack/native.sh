@@ -69,6 +69,8 @@ write_clickhouse_config() {
       -e "s#@INTERSERVER_PORT@#$CLICKHOUSE_INTERSERVER_PORT#g" \
       "$STACK_SCRIPTS/clickhouse-$tpl.xml" >"$dir/$tpl.xml"
   done
+  mkdir -p "$dir/users.d"
+  cp "$STACK_SCRIPTS/clickhouse-reader.xml" "$dir/users.d/agent-metrics-reader.xml"
 }
 
 # launch SERVICE WORKDIR COMMAND...: starts COMMAND in its own session, detached from this shell, output to the

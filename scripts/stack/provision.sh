@@ -34,12 +34,14 @@ s3_request() { # METHOD PATH
 provision_minio() {
   local code
   code=$(s3_request HEAD "$S3_BUCKET")
-  [ "$code" = 200 ] && return 0
-  code=$(s3_request PUT "$S3_BUCKET")
-  case "$code" in
-    200 | 409) return 0 ;;
-    *) die "creating bucket $S3_BUCKET in MinIO failed (HTTP $code): $(cat "$STACK_DIR/.s3-response" 2>/dev/null)" ;;
-  esac
+  if [ "$code" != 200 ]; then
+    code=$(s3_request PUT "$S3_BUCKET")
+    case "$code" in
+      200 | 409) ;;
+      *) die "creating bucket $S3_BUCKET in MinIO failed (HTTP $code): $(cat "$STACK_DIR/.s3-response" 2>/dev/null)" ;;
+    esac
+  fi
+  provision_minio_users
 }
 
 # start-dev registers it from --search-attribute; Docker mode's one-shot does too. This catches anything else
@@ -75,7 +77,13 @@ AWS_REGION=$AWS_REGION_DEFAULT
 S3_ENDPOINT=http://$STACK_HOST:$MINIO_PORT
 S3_FORCE_PATH_STYLE=true
 S3_BUCKET_NAME=$S3_BUCKET
-S3_PREFIX=agent_metrics
+S3_PREFIX=$S3_PREFIX_DEFAULT
+LP_CLICKHOUSE_USER=$LP_CLICKHOUSE_USER_NAME
+LP_CLICKHOUSE_PASSWORD=$LP_CLICKHOUSE_PASSWORD_VALUE
+LP_AWS_ACCESS_KEY_ID=$LP_S3_USER
+LP_AWS_SECRET_ACCESS_KEY=$LP_S3_SECRET
+LP_NOLIST_AWS_ACCESS_KEY_ID=$LP_S3_NOLIST_USER
+LP_NOLIST_AWS_SECRET_ACCESS_KEY=$LP_S3_NOLIST_SECRET
 TEMPORAL_ADDRESS=$STACK_HOST:$TEMPORAL_PORT
 TEMPORAL_NAMESPACE=$TEMPORAL_NAMESPACE_NAME
 TEMPORAL_TASK_QUEUE=agent-metrics
