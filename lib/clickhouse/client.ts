@@ -34,8 +34,33 @@ export function createClickHouse(settings: ClickHouseSettings): ClickHouseClient
     application: 'agent-metrics',
     // Failures surface as classified activity errors with the server's message; the client's own log would repeat them.
     log: { level: ClickHouseLogLevel.OFF },
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 1, max_execution_time: limit },
+    // max_execution_time goes with each query (lib/clickhouse/query.ts), unless the user may not change settings.
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
   });
   TIME_LIMITS.set(ch, limit);
   return ch;
+}
+
+const READONLY = new WeakMap<ClickHouseClient, Promise<boolean>>();
+
+/**
+ * True when the client's user may not change settings per query (`readonly=1`, as a least-privilege profile sets
+ * it: docs/least-privilege.md). Its queries then run with the profile's own settings (including the profile's
+ * max_execution_time), since ClickHouse refuses any setting that differs. Asked once per client; a failure to ask
+ * counts as "not read-only" so the query itself reports the real problem.
+ */
+export function settingsLocked(ch: ClickHouseClient): Promise<boolean> {
+  let locked = READONLY.get(ch);
+  if (!locked) {
+    locked = ch
+      .query({ query: "SELECT value FROM system.settings WHERE name = 'readonly'", format: 'JSONEachRow' })
+      .then((rs) => rs.json<{ value: string }>())
+      .then((rows) => rows[0]?.value === '1')
+      .catch(() => {
+        READONLY.delete(ch);
+        return false;
+      });
+    READONLY.set(ch, locked);
+  }
+  return locked;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { queryTimeLimit } from './client';
+import { queryTimeLimit, settingsLocked } from './client';
 import { classifyClickHouseError } from './errors';
 import { quoteString } from './sql-literals';
 
@@ -23,7 +23,7 @@ function timeLimit(ch: ClickHouseClient, options: QueryOptions): number | undefi
   return limits.length > 0 ? Math.max(1, Math.floor(Math.min(...limits))) : undefined;
 }
 
-function requestOf(
+async function requestOf(
   ch: ClickHouseClient,
   query: string,
   options: QueryOptions,
@@ -31,15 +31,15 @@ function requestOf(
   extra: ClickHouseSettings = {},
 ) {
   const limit = timeLimit(ch, options);
+  // A read-only user (readonly=1) runs with its profile's settings: ClickHouse refuses any it would change.
+  const settings = (await settingsLocked(ch))
+    ? extra
+    : { ...extra, ...options.settings, ...(limit !== undefined ? { max_execution_time: limit } : {}) };
   return {
     query,
     format: 'JSONEachRow' as const,
     query_id: queryId,
-    clickhouse_settings: {
-      ...extra,
-      ...options.settings,
-      ...(limit !== undefined ? { max_execution_time: limit } : {}),
-    },
+    clickhouse_settings: settings,
     ...(options.signal ? { abort_signal: options.signal } : {}),
   };
 }
@@ -77,7 +77,7 @@ export async function queryProgress(
 export async function queryRows<T>(ch: ClickHouseClient, query: string, options: QueryOptions = {}): Promise<T[]> {
   const queryId = options.queryId ?? randomUUID();
   try {
-    const rs = await ch.query(requestOf(ch, query, options, queryId, { wait_end_of_query: 1 }));
+    const rs = await ch.query(await requestOf(ch, query, options, queryId, { wait_end_of_query: 1 }));
     return await rs.json<T>();
   } catch (err) {
     await killQuery(ch, queryId);
@@ -97,7 +97,7 @@ export async function* streamRows<T>(
   const queryId = options.queryId ?? randomUUID();
   let finished = false;
   try {
-    const rs = await ch.query(requestOf(ch, query, options, queryId));
+    const rs = await ch.query(await requestOf(ch, query, options, queryId));
     for await (const rows of rs.stream<T>()) {
       for (const row of rows) yield row.json<T>();
     }

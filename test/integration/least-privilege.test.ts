@@ -148,7 +148,7 @@ describe('the product under least-privilege users (S3 policy on the prefix, read
       });
       assert.equal(backfill.code, 0, backfill.stderr + backfill.stdout + worker.output());
       assert.match(backfill.stdout, /2 days: 2 exported and verified/);
-      // BACKFILL_QUERY_THREADS sets max_threads per query: readonly=1 refuses it and the batch falls back.
+      // A readonly=1 user gets no per-query settings (the profile holds them), so the batch query runs.
       const fallback = worker
         .output()
         .split('\n')
