@@ -49,7 +49,7 @@ export function planDay(
       return day.sourceRows < options.minRows
         ? {
             action: 'run',
-            why: `missing, and the source holds ${day.sourceRows} rows (MIN_ROWS ${options.minRows}): the run waits for data, then ON_EMPTY applies`,
+            why: `missing, and the source holds ${day.sourceRows} rows (MIN_ROWS ${options.minRows}): the run waits for data while it may still arrive (DATA_WAIT_TIMEOUT after the day's end), then ON_EMPTY applies`,
           }
         : { action: 'run', why: `missing: ${day.detail}` };
   }
