@@ -3,13 +3,13 @@ import { Command } from 'commander';
 import { failureText } from '../common/failure-text';
 import { WorkflowFailedError } from '@temporalio/client';
 import { planDays } from '../lib/days/day-status';
-import { countOutcomes, type BackfillInput } from '../common/backfill-types';
+import type { BackfillInput } from '../common/backfill-types';
 import { loadConfig, type Config } from '../lib/config';
 import { closeServices, createServices } from '../lib/services';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportTemplate, intOption, rangeOption, selectionOption } from './command-input';
-import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
+import { barView, lineView, renderPlan, renderSummary } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 
@@ -90,13 +90,8 @@ async function run(): Promise<number> {
   try {
     const final = await watchBackfill(handle, (p) => view.update(p));
     view.stop();
-    const c = countOutcomes(final.outcomes);
-    process.stdout.write(`\n${renderOutcomes(final.outcomes)}\n`);
-    process.stdout.write(
-      `${final.total} days: ${c.exported} exported and verified, ${c.upToDate} up to date, ${c.failed} failed, ` +
-        `${c.notSelected} not selected by --only ${final.only}; ${c.rows.toLocaleString('en-US')} source rows exported\n`,
-    );
-    return c.failed === 0 && final.outcomes.length === final.total ? 0 : 1;
+    process.stdout.write(`\n${renderSummary(final)}`);
+    return final.counts.failed === 0 && final.counts.done === final.total ? 0 : 1;
   } catch (err) {
     view.stop();
     const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);
