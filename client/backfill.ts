@@ -20,6 +20,11 @@ const program = new Command('agent-metrics backfill')
   .option('--concurrency <n>', 'days exported at once, 1 to 32 (default: BACKFILL_CONCURRENCY, 4)')
   .option('--force', 're-export days that are delivered, verified and unchanged', false)
   .option('--only <which>', 'missing | failed | stale | all (default all: every day not up to date)')
+  .option(
+    '--allow-shrink',
+    're-export days whose source now holds fewer rows than their delivered file (deleted rows: TTL, retention)',
+    false,
+  )
   .option('--dry-run', 'print which days would run and why; start nothing', false)
   .allowExcessArguments(false);
 
@@ -29,6 +34,7 @@ interface Options {
   concurrency?: string;
   force: boolean;
   only?: string;
+  allowShrink: boolean;
   dryRun: boolean;
 }
 
@@ -43,9 +49,11 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
       template: input.template,
       only: input.only,
       force: input.force,
+      allowShrink: input.allowShrink ?? false,
     });
     process.stdout.write(
-      `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}); nothing started:\n\n`,
+      `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}` +
+        `${input.allowShrink ? ', --allow-shrink' : ''}); nothing started:\n\n`,
     );
     process.stdout.write(renderPlan(plans));
     return 0;
@@ -65,6 +73,7 @@ async function run(): Promise<number> {
     concurrency: intOption('--concurrency', opts.concurrency, config.schedule.BACKFILL_CONCURRENCY, 1, 32),
     force: opts.force,
     only: selectionOption(opts.only),
+    allowShrink: opts.allowShrink,
     template: exportTemplate(config.export),
     chunkDays: config.schedule.BACKFILL_CHUNK_DAYS,
     queryThreads: config.schedule.BACKFILL_QUERY_THREADS,

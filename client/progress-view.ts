@@ -27,7 +27,7 @@ function payload(p: BackfillProgress) {
     exported: c.exported,
     uptodate: c.upToDate,
     failed: c.failed,
-    skipped: c.notSelected,
+    skipped: c.notSelected + c.shrunk,
     rows: count(c.rows),
     running: p.running.length,
     remaining: eta(p, Date.now()),
@@ -107,6 +107,9 @@ export function renderSummary(p: BackfillProgress): string {
   return (
     `${table}${table ? '\n' : ''}${p.total} days: ${c.exported} exported and verified, ${c.upToDate} up to date, ` +
     `${c.failed} failed, ${c.notSelected} not selected by --only ${p.only}; ` +
+    (c.shrunk > 0
+      ? `${c.shrunk} left alone because their source shrank since their export (--allow-shrink re-exports them); `
+      : '') +
     `${c.rows.toLocaleString('en-US')} source rows exported\n`
   );
 }

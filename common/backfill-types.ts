@@ -35,6 +35,8 @@ export interface DayOutcome {
   readonly agents?: number;
   readonly sourceRows?: number;
   readonly runId?: string;
+  /** Left alone because its source shrank since its export (re-exported only with --allow-shrink). */
+  readonly shrank?: boolean;
 }
 
 /** Counts of a backfill's outcomes, for progress lines and the summary. */
@@ -44,6 +46,8 @@ export interface OutcomeCounts {
   readonly upToDate: number;
   readonly failed: number;
   readonly notSelected: number;
+  /** Days left alone because their source shrank since their export (not counted in notSelected). */
+  readonly shrunk: number;
   /** Source rows of the days exported. */
   readonly rows: number;
 }
@@ -66,7 +70,7 @@ export interface OutcomeTally {
 }
 
 export const EMPTY_TALLY: OutcomeTally = {
-  counts: { done: 0, exported: 0, upToDate: 0, failed: 0, notSelected: 0, rows: 0 },
+  counts: { done: 0, exported: 0, upToDate: 0, failed: 0, notSelected: 0, shrunk: 0, rows: 0 },
   failures: [],
   latest: [],
 };
@@ -77,7 +81,8 @@ function countOutcome(c: OutcomeCounts, o: DayOutcome): OutcomeCounts {
     exported: c.exported + (o.result === 'exported' ? 1 : 0),
     upToDate: c.upToDate + (o.result === 'up-to-date' ? 1 : 0),
     failed: c.failed + (o.result === 'failed' ? 1 : 0),
-    notSelected: c.notSelected + (o.result === 'not-selected' ? 1 : 0),
+    notSelected: c.notSelected + (o.result === 'not-selected' && !o.shrank ? 1 : 0),
+    shrunk: c.shrunk + (o.shrank ? 1 : 0),
     rows: c.rows + (o.result === 'exported' ? (o.sourceRows ?? 0) : 0),
   };
 }

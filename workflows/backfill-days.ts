@@ -98,7 +98,13 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
 async function planChunk(days: readonly string[], input: BackfillInput, tracker: BackfillTracker): Promise<DayPlan[]> {
   tracker.preparing(`planning ${rangeText(days)}`);
   return quick.planDays.executeWithOptions({ summary: `plan ${rangeText(days)}` }, [
-    { days: [...days], template: input.template, only: input.only, force: input.force },
+    {
+      days: [...days],
+      template: input.template,
+      only: input.only,
+      force: input.force,
+      allowShrink: input.allowShrink ?? false,
+    },
   ]);
 }
 

@@ -55,9 +55,18 @@ describe('backfill tally', () => {
       { date: '2024-01-02', result: 'up-to-date', detail: 'ok', sourceRows: 7 },
       { date: '2024-01-03', result: 'not-selected', detail: 'stale', sourceRows: 3 },
       failed('2024-01-04'),
+      { date: '2024-01-05', result: 'not-selected', detail: 'source shrank', sourceRows: 0, shrank: true },
     ];
     const tally = outcomes.reduce(addOutcome, EMPTY_TALLY);
-    assert.deepEqual(tally.counts, { done: 4, exported: 1, upToDate: 1, failed: 1, notSelected: 1, rows: 10 });
+    assert.deepEqual(tally.counts, {
+      done: 5,
+      exported: 1,
+      upToDate: 1,
+      failed: 1,
+      notSelected: 1,
+      shrunk: 1,
+      rows: 10,
+    });
     assert.deepEqual(
       tally.latest.map((o) => o.date),
       outcomes.map((o) => o.date),

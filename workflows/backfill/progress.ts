@@ -94,7 +94,7 @@ export class BackfillTracker {
   }
 }
 
-/** The outcome of a day the plan skips: up to date, or left out by --only. */
+/** The outcome of a day the plan skips: up to date, left out by --only, or left alone because its source shrank. */
 export function skippedOutcome(p: DayPlan): DayOutcome {
   return {
     date: p.date,
@@ -102,6 +102,7 @@ export function skippedOutcome(p: DayPlan): DayOutcome {
     detail: p.why,
     sourceRows: p.sourceRows,
     ...(p.delivery.manifest ? { agents: p.delivery.manifest.agentRows } : {}),
+    ...(p.shrank ? { shrank: true } : {}),
   };
 }
 
@@ -132,7 +133,7 @@ export function details(p: BackfillProgress): string {
     `**Backfill ${p.from} … ${p.to}** (--only ${p.only}${flags}, concurrency ${p.concurrency})`,
     '',
     `${c.done} of ${p.total} days done: ${c.exported} exported, ${c.upToDate} up to date, ${c.failed} failed, ` +
-      `${c.notSelected} not selected; ${c.rows} source rows exported.`,
+      `${c.notSelected} not selected, ${c.shrunk} left alone (source shrank); ${c.rows} source rows exported.`,
     '',
     `Now: ${p.phase}${p.running.length > 0 ? `; running ${p.running.join(', ')}` : ''}`,
   ];
