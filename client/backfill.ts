@@ -3,13 +3,13 @@ import { Command } from 'commander';
 import { failureText } from '../common/failure-text';
 import { WorkflowFailedError } from '@temporalio/client';
 import { planDays } from '../lib/days/day-status';
-import { countOutcomes, type BackfillInput } from '../common/backfill-types';
+import type { BackfillInput } from '../common/backfill-types';
 import { loadConfig, type Config } from '../lib/config';
 import { closeServices, createServices } from '../lib/services';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportTemplate, intOption, rangeOption, selectionOption } from './command-input';
-import { barView, lineView, renderOutcomes, renderPlan } from './progress-view';
+import { barView, lineView, renderPlan, renderSummary } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 
@@ -20,6 +20,11 @@ const program = new Command('agent-metrics backfill')
   .option('--concurrency <n>', 'days exported at once, 1 to 32 (default: BACKFILL_CONCURRENCY, 4)')
   .option('--force', 're-export days that are delivered, verified and unchanged', false)
   .option('--only <which>', 'missing | failed | stale | all (default all: every day not up to date)')
+  .option(
+    '--allow-shrink',
+    're-export days whose source now holds fewer rows than their delivered file (deleted rows: TTL, retention)',
+    false,
+  )
   .option('--dry-run', 'print which days would run and why; start nothing', false)
   .allowExcessArguments(false);
 
@@ -29,6 +34,7 @@ interface Options {
   concurrency?: string;
   force: boolean;
   only?: string;
+  allowShrink: boolean;
   dryRun: boolean;
 }
 
@@ -43,9 +49,11 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
       template: input.template,
       only: input.only,
       force: input.force,
+      allowShrink: input.allowShrink ?? false,
     });
     process.stdout.write(
-      `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}); nothing started:\n\n`,
+      `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}` +
+        `${input.allowShrink ? ', --allow-shrink' : ''}); nothing started:\n\n`,
     );
     process.stdout.write(renderPlan(plans));
     return 0;
@@ -65,6 +73,7 @@ async function run(): Promise<number> {
     concurrency: intOption('--concurrency', opts.concurrency, config.schedule.BACKFILL_CONCURRENCY, 1, 32),
     force: opts.force,
     only: selectionOption(opts.only),
+    allowShrink: opts.allowShrink,
     template: exportTemplate(config.export),
     chunkDays: config.schedule.BACKFILL_CHUNK_DAYS,
     queryThreads: config.schedule.BACKFILL_QUERY_THREADS,
@@ -90,13 +99,8 @@ async function run(): Promise<number> {
   try {
     const final = await watchBackfill(handle, (p) => view.update(p));
     view.stop();
-    const c = countOutcomes(final.outcomes);
-    process.stdout.write(`\n${renderOutcomes(final.outcomes)}\n`);
-    process.stdout.write(
-      `${final.total} days: ${c.exported} exported and verified, ${c.upToDate} up to date, ${c.failed} failed, ` +
-        `${c.notSelected} not selected by --only ${final.only}; ${c.rows.toLocaleString('en-US')} source rows exported\n`,
-    );
-    return c.failed === 0 && final.outcomes.length === final.total ? 0 : 1;
+    process.stdout.write(`\n${renderSummary(final)}`);
+    return final.counts.failed === 0 && final.counts.done === final.total ? 0 : 1;
   } catch (err) {
     view.stop();
     const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { countOutcomes, type BackfillProgress, type DayOutcome } from '../common/backfill-types';
+import type { BackfillProgress, DayOutcome } from '../common/backfill-types';
 import type { DayPlan } from '../common/day-state';
 import { count, renderTable } from './table';
 
@@ -10,7 +10,7 @@ export interface ProgressView {
 }
 
 function eta(p: BackfillProgress, now: number): string {
-  const done = p.outcomes.length;
+  const done = p.counts.done;
   if (done === 0 || done >= p.total) return done >= p.total ? '0s' : '?';
   const elapsed = (now - Date.parse(p.startedAt)) / 1000;
   const seconds = Math.round((elapsed / done) * (p.total - done));
@@ -22,12 +22,12 @@ function eta(p: BackfillProgress, now: number): string {
 }
 
 function payload(p: BackfillProgress) {
-  const c = countOutcomes(p.outcomes);
+  const c = p.counts;
   return {
     exported: c.exported,
     uptodate: c.upToDate,
     failed: c.failed,
-    skipped: c.notSelected,
+    skipped: c.notSelected + c.shrunk,
     rows: count(c.rows),
     running: p.running.length,
     remaining: eta(p, Date.now()),
@@ -50,9 +50,9 @@ export function barView(stream: NodeJS.WriteStream): ProgressView {
   let started = false;
   return {
     update(p) {
-      if (!started) bar.start(p.total, p.outcomes.length, payload(p));
+      if (!started) bar.start(p.total, p.counts.done, payload(p));
       started = true;
-      bar.update(p.outcomes.length, payload(p));
+      bar.update(p.counts.done, payload(p));
     },
     stop() {
       if (started) bar.stop();
@@ -68,7 +68,7 @@ export function lineView(stream: NodeJS.WritableStream): ProgressView {
     update(p) {
       const c = payload(p);
       const line =
-        `${p.outcomes.length}/${p.total} days done: exported ${c.exported}, up to date ${c.uptodate}, ` +
+        `${p.counts.done}/${p.total} days done: exported ${c.exported}, up to date ${c.uptodate}, ` +
         `failed ${c.failed}, skipped ${c.skipped}; running ${c.running}; rows ${c.rows}; ${p.phase}`;
       if (line === last && Date.now() - lastAt < 30_000) return;
       last = line;
@@ -79,13 +79,38 @@ export function lineView(stream: NodeJS.WritableStream): ProgressView {
   };
 }
 
-/** The per-day table printed when a backfill ends. */
+/** A table of days and how each ended, by date. */
 export function renderOutcomes(outcomes: readonly DayOutcome[]): string {
   const sorted = [...outcomes].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return renderTable(
     ['date', 'result', 'agents', 'source rows', 'detail'],
     sorted.map((o) => [o.date, o.result, count(o.agents), count(o.sourceRows), o.detail]),
     ['agents', 'source rows'],
+  );
+}
+
+/**
+ * What the CLI prints when a backfill ends: every day when the tally still names them all (a short range), else the
+ * first failed days it names and how many more failed, then the counts.
+ */
+export function renderSummary(p: BackfillProgress): string {
+  const c = p.counts;
+  const status = `npm run status -- --from ${p.from} --to ${p.to}`;
+  const table =
+    p.latest.length === c.done
+      ? renderOutcomes(p.latest)
+      : p.failures.length > 0
+        ? `Failed days${c.failed > p.failures.length ? ` (the first ${p.failures.length} of ${c.failed})` : ''}:\n` +
+          renderOutcomes(p.failures) +
+          (c.failed > p.failures.length ? `… and ${c.failed - p.failures.length} more failed days: ${status}\n` : '')
+        : '';
+  return (
+    `${table}${table ? '\n' : ''}${p.total} days: ${c.exported} exported and verified, ${c.upToDate} up to date, ` +
+    `${c.failed} failed, ${c.notSelected} not selected by --only ${p.only}; ` +
+    (c.shrunk > 0
+      ? `${c.shrunk} left alone because their source shrank since their export (--allow-shrink re-exports them); `
+      : '') +
+    `${c.rows.toLocaleString('en-US')} source rows exported\n`
   );
 }
 

@@ -54,4 +54,6 @@ export interface DayStatus {
 export interface DayPlan extends DayStatus {
   readonly action: 'run' | 'skip' | 'attach';
   readonly why: string;
+  /** Skipped because its source shrank since its export: the delivered file stays (see DeliveryCheck.shrank). */
+  readonly shrank?: true;
 }

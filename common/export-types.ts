@@ -82,6 +82,11 @@ export interface DeliveryCheck {
   readonly state: DeliveryState;
   readonly detail: string;
   readonly manifest?: ManifestSummary;
+  /**
+   * Set on a stale delivery whose source now holds fewer rows than the file was computed from (deleted rows: TTL,
+   * retention): re-exporting it would replace the file with a smaller one, which only an explicit flag does.
+   */
+  readonly shrank?: { readonly exported: number; readonly now: number };
 }
 
 export interface ManifestSummary {

@@ -7,7 +7,7 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities';
-import type { BackfillInput, BackfillProgress } from '../common/backfill-types';
+import { EMPTY_TALLY, type BackfillInput, type BackfillProgress } from '../common/backfill-types';
 import { addDays, dayRange } from '../common/calendar';
 import type { DayPlan } from '../common/day-state';
 import type { PrecomputedDay } from '../common/export-types';
@@ -37,11 +37,12 @@ interface PreparedChunk {
  * one ClickHouse query per batch; then run each day as its own child `agent-metrics-D` (own file, verification and
  * manifest), at most `concurrency` at a time, while the next chunk is planned and computed. A failed day is
  * recorded and the others go on. After chunkDays × CHUNKS_PER_RUN days the workflow continues as new, carrying
- * the outcomes, so a 365-day range stays far inside Temporal's history limits.
+ * the tally of outcomes (counts and a bounded list of days), so a range of any length stays far inside Temporal's
+ * history and payload limits.
  */
 export async function backfillDays(input: BackfillInput): Promise<BackfillProgress> {
-  const carried = input.carried ?? { next: input.from, startedAt: new Date().toISOString(), outcomes: [] };
-  const tracker = new BackfillTracker(input, carried.startedAt, carried.outcomes);
+  const carried = input.carried ?? { next: input.from, startedAt: new Date().toISOString(), tally: EMPTY_TALLY };
+  const tracker = new BackfillTracker(input, carried.startedAt, carried.tally);
   const slots = new ConcurrencyLimit(input.concurrency);
   const days = dayRange(carried.next, input.to).slice(0, input.chunkDays * CHUNKS_PER_RUN);
   const chunks = chunksOf(days, input.chunkDays);
@@ -73,7 +74,8 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
     for (const p of plans.filter((x) => x.action === 'skip')) tracker.ended(skippedOutcome(p));
     // Someone else's run of the day is going on: wait for it without taking one of our slots.
     for (const p of plans.filter((x) => x.action === 'attach')) await launch(p, undefined, false);
-    // Days with too few rows go last: their runs wait for data (DATA_WAIT_TIMEOUT) while holding a slot.
+    // Days with too few rows go last: a recent one's run waits for data (until DATA_WAIT_TIMEOUT after the day's end)
+    // while holding a slot.
     const runnable = plans.filter((x) => x.action === 'run');
     const hasData = (x: DayPlan) => x.sourceRows >= input.template.minRows;
     for (const p of [...runnable.filter(hasData), ...runnable.filter((x) => !hasData(x))]) {
@@ -96,7 +98,13 @@ export async function backfillDays(input: BackfillInput): Promise<BackfillProgre
 async function planChunk(days: readonly string[], input: BackfillInput, tracker: BackfillTracker): Promise<DayPlan[]> {
   tracker.preparing(`planning ${rangeText(days)}`);
   return quick.planDays.executeWithOptions({ summary: `plan ${rangeText(days)}` }, [
-    { days: [...days], template: input.template, only: input.only, force: input.force },
+    {
+      days: [...days],
+      template: input.template,
+      only: input.only,
+      force: input.force,
+      allowShrink: input.allowShrink ?? false,
+    },
   ]);
 }
 

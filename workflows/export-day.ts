@@ -15,15 +15,21 @@ const quick = proxyActivities<ExportActivities>(QUICK_STEP);
 const long = proxyActivities<ExportActivities>(LONG_STEP);
 const scan = proxyActivities<ExportActivities>(SCAN_STEP);
 
-/** Waits durably (server timers) until the day holds at least minRows rows or the wait times out. */
+/**
+ * Waits durably (server timers) until the day holds at least minRows rows or its data can no longer be expected:
+ * the wait ends DATA_WAIT_TIMEOUT after the day's window ends (or after the run starts, if that is earlier), so the
+ * scheduled run of yesterday waits for late rows while a backfill of a day that ended long ago decides at once
+ * (docs/contract.md §5, step 1).
+ */
 async function waitForData(input: ExportDayInput, first: WindowStats): Promise<WindowStats> {
   let stats = first;
-  const polls = Math.floor(input.waitTimeoutMs / Math.max(input.pollIntervalMs, 1_000));
-  for (let poll = 0; poll < polls && stats.sourceRows < input.minRows; poll += 1) {
+  const deadline = Math.min(Date.now(), Date.parse(first.endIso)) + input.waitTimeoutMs;
+  const interval = Math.max(input.pollIntervalMs, 1_000);
+  while (stats.sourceRows < input.minRows && Date.now() < deadline) {
     const note = `waiting for data: ${stats.sourceRows} of ${input.minRows} rows in [${stats.startIso}, ${stats.endIso})`;
     setCurrentDetails(note);
     log.info(note);
-    await sleep(input.pollIntervalMs, { summary: `wait for data of ${input.date}` });
+    await sleep(Math.min(interval, deadline - Date.now()), { summary: `wait for data of ${input.date}` });
     stats = await scan.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
       { date: input.date, timezone: input.timezone, table: input.table },
     ]);

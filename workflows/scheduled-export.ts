@@ -55,9 +55,13 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
   const { day } = planned;
   upsertSearchAttributes([{ key: AGENT_METRICS_DATE, value: day }]);
   const again = planned.lookback.filter((p) => p.action === 'run');
+  // Stale days whose source shrank keep their delivered file: say so, an operator decides (--allow-shrink).
+  const kept = planned.lookback.filter((p) => p.shrank).map((p) => `${p.date} (${p.why})`);
+  if (kept.length > 0) log.warn('lookback leaves days whose source shrank to an operator', { days: kept });
   setCurrentDetails(
     `scheduled ${nominal}: exporting **${day}**; re-check of ${planned.lookback.length} earlier days: ` +
-      (again.length > 0 ? `exporting ${again.map((p) => `${p.date} (${p.state})`).join(', ')}` : 'all delivered'),
+      (again.length > 0 ? `exporting ${again.map((p) => `${p.date} (${p.state})`).join(', ')}` : 'all delivered') +
+      (kept.length > 0 ? `; left alone: ${kept.join('; ')}` : ''),
   );
   const work: Pick<ScheduledDayOutcome, 'date' | 'trigger' | 'state'>[] = [
     { date: day, trigger: 'scheduled' },

@@ -22,6 +22,8 @@ export interface StatusQuery {
 export interface PlanQuery extends StatusQuery {
   readonly only: BackfillSelection;
   readonly force: boolean;
+  /** Re-export days whose source shrank (--allow-shrink); otherwise they are skipped, saying why. */
+  readonly allowShrink?: boolean;
 }
 
 /** The latest run of day D's workflow, or undefined when it never ran. */
@@ -60,6 +62,7 @@ export async function readDayStatuses(
         timezone: t.timezone,
         statuses: t.statuses,
         fingerprint: s.fingerprint,
+        sourceRows: s.sourceRows,
       }),
       lastRun(temporal, s.date),
     ]);
@@ -82,5 +85,6 @@ export async function planDays(
   query: QueryOptions = {},
 ): Promise<DayPlan[]> {
   const statuses = await readDayStatuses(deps, temporal, q, query);
-  return statuses.map((s) => ({ ...s, ...planDay(s, { only: q.only, force: q.force, minRows: q.template.minRows }) }));
+  const options = { only: q.only, force: q.force, allowShrink: q.allowShrink ?? false, minRows: q.template.minRows };
+  return statuses.map((s) => ({ ...s, ...planDay(s, options) }));
 }

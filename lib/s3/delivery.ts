@@ -14,12 +14,17 @@ export interface DeliveryQuery {
   readonly statuses: readonly CallStatus[];
   /** The day's current source fingerprint; when omitted the fingerprint is not compared. */
   readonly fingerprint?: string;
+  /** The day's current source rows, read with the fingerprint: tells a source that shrank from one that changed. */
+  readonly sourceRows?: number;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * What is delivered for a day: 'verified' when the manifest exists, the CSV's stored size and SHA-256 match it and
- * the source is unchanged; 'stale' when the source or the export parameters changed since; 'failed' when the CSV
- * does not match its manifest; 'missing' when there is no manifest.
+ * the source is unchanged; 'stale' when the source or the export parameters changed since (`shrank` when the source
+ * now holds fewer rows than the file was computed from); 'failed' when the CSV does not match its manifest;
+ * 'missing' when there is no manifest.
  */
 export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<DeliveryCheck> {
   const text = await readTextIfExists(deps.s3, deps.bucket, manifestKey(q.prefix, q.date), q.prefix);
@@ -53,6 +58,14 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
     return { state: 'stale', detail: 'exported with other settings (time zone or statuses)', manifest: summary };
   }
   if (q.fingerprint !== undefined && manifest.sourceFingerprint !== q.fingerprint) {
+    if (q.sourceRows !== undefined && q.sourceRows < manifest.sourceRows) {
+      return {
+        state: 'stale',
+        detail: `source shrank: ${count(manifest.sourceRows)} → ${count(q.sourceRows)} rows since the export`,
+        manifest: summary,
+        shrank: { exported: manifest.sourceRows, now: q.sourceRows },
+      };
+    }
     return { state: 'stale', detail: 'the source rows changed since the export', manifest: summary };
   }
   return { state: 'verified', detail: 'delivered, verified and unchanged', manifest: summary };

@@ -34,3 +34,11 @@ export const STUB_TEMPLATE: ExportTemplate = {
   pollIntervalMs: 10 * 60_000,
   waitTimeoutMs: 6 * 3_600_000,
 };
+
+/**
+ * A DATA_WAIT_TIMEOUT (ms) under which a run of `date` (UTC) that starts now still waits for data about `ms`: the
+ * wait ends DATA_WAIT_TIMEOUT after the day's end (docs/contract.md §5), and a test's days ended long ago.
+ */
+export function waitEndingIn(date: string, ms: number): number {
+  return Math.max(0, Date.now() - Date.parse(`${date}T00:00:00Z`) - 86_400_000) + ms;
+}

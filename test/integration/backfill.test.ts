@@ -17,7 +17,7 @@ import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput } from '../helpers/export-input';
+import { testInput, waitEndingIn } from '../helpers/export-input';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
@@ -200,8 +200,9 @@ describe('backfill on the real stack', function () {
     const seen: BackfillProgress[] = [];
     const final = await watchBackfill(handle, (p) => seen.push(p), 200);
 
-    const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
-    assert.equal(final.outcomes.length, 5);
+    const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
+    assert.equal(final.counts.done, 5);
+    assert.equal(final.latest.length, 5);
     assert.deepEqual(
       [d1, d2, d3, d4, d5].map((d) => result[d]?.result),
       ['exported', 'up-to-date', 'exported', 'failed', 'exported'],
@@ -220,7 +221,7 @@ describe('backfill on the real stack', function () {
     }
     assert.equal((await manifest(d2)).generatedAt, before.generatedAt, 'the verified day was not exported again');
     assert.ok(
-      seen.some((p) => !p.done && p.outcomes.length < 5),
+      seen.some((p) => !p.done && p.counts.done < 5),
       'progress was visible while it ran',
     );
     // One day a chunk, three chunks a run: the workflow continued as new once and carried the outcomes along.
@@ -235,10 +236,7 @@ describe('backfill on the real stack', function () {
       (await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2, { force: true }))).handle,
       () => undefined,
     );
-    assert.deepEqual(
-      forced.outcomes.map((o) => o.result),
-      ['exported', 'exported'],
-    );
+    assert.deepEqual(forced.latest.map((o) => o.result).sort(), ['exported', 'exported']);
     const again = await manifest(d2);
     assert.equal(again.reason, 'backfill: forced');
     assert.equal(again.replaces?.generatedAt, before.generatedAt);
@@ -248,14 +246,15 @@ describe('backfill on the real stack', function () {
     const days = randomPastRange(4);
     const [d1, , , d4] = days as [string, string, string, string];
     const since = new Date(Date.now() - 1_000).toISOString();
-    // The third day has no rows: its run waits DATA_WAIT_TIMEOUT, then publishes a header-only file.
+    // The third day has no rows: its run waits until 8 s from now, then publishes a header-only file.
     await insertCalls(
       ctx.clickhouse,
       database,
       suite.table,
       [days[0]!, days[1]!, days[3]!].flatMap((d, i) => dayRows(d, 'UTC', i)),
     );
-    const env = cliEnv({ ON_EMPTY: 'publish', DATA_WAIT_TIMEOUT: '8s' });
+    const wait = Math.ceil(waitEndingIn(days[2]!, 8_000) / 1_000);
+    const env = cliEnv({ ON_EMPTY: 'publish', DATA_WAIT_TIMEOUT: `${wait}s` });
     const first = spawnCli('backfill', ['--from', d1, '--to', d4, '--concurrency', '1'], env);
     const firstDone = finished(first);
     await printed(first, /Started backfill/);
@@ -286,11 +285,15 @@ describe('backfill on the real stack', function () {
     const other = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
-      testInput(d2, suite.table, suite.prefix, { onEmpty: 'publish', waitTimeoutMs: 6_000, pollIntervalMs: 1_000 }),
+      testInput(d2, suite.table, suite.prefix, {
+        onEmpty: 'publish',
+        waitTimeoutMs: waitEndingIn(d2, 6_000),
+        pollIntervalMs: 1_000,
+      }),
     );
     const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
     const final = await watchBackfill(handle, () => undefined, 200);
-    const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
+    const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
     assert.equal(result[d1]?.result, 'exported');
     assert.equal(result[d2]?.result, 'exported');
     assert.match(result[d2]!.detail, /waited for the run already going/);

@@ -7,7 +7,7 @@ import { addDays, dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
 import { runCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput } from '../helpers/export-input';
+import { testInput, waitEndingIn } from '../helpers/export-input';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
 
@@ -67,7 +67,11 @@ describe('status on the real stack', function () {
     const waiting = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
-      testInput(running, suite.table, suite.prefix, { minRows: 1_000, waitTimeoutMs: 600_000, pollIntervalMs: 1_000 }),
+      testInput(running, suite.table, suite.prefix, {
+        minRows: 1_000,
+        waitTimeoutMs: waitEndingIn(running, 600_000),
+        pollIntervalMs: 1_000,
+      }),
     );
     try {
       const rows = await collectStatus(

@@ -48,4 +48,38 @@ describe('day states and backfill decisions', () => {
     for (const state of ['verified', 'failed', 'running'] as const)
       assert.equal(planLookbackDay(day(state), 1).action, 'skip');
   });
+
+  /** A stale day whose delivered file was computed from 1,234 rows and whose source holds none now. */
+  const shrunk = (state: 'stale' | 'failed' = 'stale'): DayStatus => ({
+    ...day(state, 0),
+    delivery: {
+      state: 'stale',
+      detail: 'source shrank: 1,234 → 0 rows since the export',
+      shrank: { exported: 1_234, now: 0 },
+    },
+  });
+
+  it('leaves a day whose source shrank to an explicit --allow-shrink, saying why', () => {
+    const opts = { only: 'all' as const, force: false, minRows: 1 };
+    for (const only of ['all', 'stale'] as const) {
+      const plan = planDay(shrunk(), { ...opts, only });
+      assert.equal(plan.action, 'skip', `--only ${only}`);
+      assert.match(plan.why, /source shrank: 1,234 → 0 rows.*--allow-shrink/);
+    }
+    assert.equal(planDay(shrunk('failed'), { ...opts, only: 'failed' }).action, 'skip');
+    assert.equal(planDay(shrunk(), { ...opts, force: true }).action, 'skip', '--force alone does not');
+    const allowed = planDay(shrunk(), { ...opts, only: 'stale', allowShrink: true });
+    assert.equal(allowed.action, 'run');
+    assert.match(allowed.why, /--allow-shrink/);
+  });
+
+  it('leaves a lookback day whose source shrank to an operator: the nightly run keeps the delivered file', () => {
+    const plan = planLookbackDay(shrunk(), 1);
+    assert.equal(plan.action, 'skip');
+    assert.match(plan.why, /source shrank: 1,234 → 0 rows/);
+  });
+
+  it('names the shrunk source in the detail of a failed day', () => {
+    assert.match(dayState(shrunk().delivery, run('FAILED')).detail, /^last run failed .*; source shrank/);
+  });
 });

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PlanningActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../common/backfill-types';
 import type { DayPlan } from '../../common/day-state';
+import { dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
 import type { backfillDays } from '../../workflows';
@@ -122,14 +123,15 @@ describe('backfillDays workflow (time-skipping server)', function () {
     }, counters);
     const { result } = await run(activities, input('2024-01-01', '2024-01-12'));
     assert.equal(peak, 3);
-    assert.equal(result.outcomes.length, 12);
-    const failed = result.outcomes.filter((o) => o.result === 'failed');
+    assert.equal(result.counts.done, 12);
+    const failed = result.failures;
     assert.deepEqual(
       failed.map((o) => o.date),
       ['2024-01-05'],
     );
     assert.match(failed[0]!.detail, /disk on fire/);
-    assert.equal(result.outcomes.filter((o) => o.result === 'exported').length, 11);
+    assert.equal(result.counts.exported, 11);
+    assert.equal(result.latest.filter((o) => o.result === 'exported').length, 11);
     assert.equal(counters.computeBatch, 2, 'one batch query for the first 7 days, one for the other 5');
     assert.equal(counters.computeMetrics, 0);
   });
@@ -140,9 +142,10 @@ describe('backfillDays workflow (time-skipping server)', function () {
       stubs(async () => undefined, counters),
       input('2023-01-01', '2023-12-31', { concurrency: 8 }),
     );
-    assert.equal(result.outcomes.length, 365);
-    assert.ok(result.outcomes.every((o) => o.result === 'exported'));
-    assert.equal(new Set(result.outcomes.map((o) => o.date)).size, 365);
+    assert.equal(result.counts.done, 365);
+    assert.equal(result.counts.exported, 365);
+    assert.equal(new Set(result.latest.map((o) => o.date)).size, 50, 'the last 50 days that ended are named');
+    assert.ok(result.latest.every((o) => o.date >= '2023-10-07'));
     // Each 93-day run: a 7-day chunk first (exports start early), then 31-day chunks: 4 batch queries a run.
     assert.equal(counters.computeBatch, 16);
     const lengths: number[] = [];
@@ -159,5 +162,35 @@ describe('backfillDays workflow (time-skipping server)', function () {
     }
     assert.equal(lengths.length, 4);
     assert.ok(Math.max(...lengths) < 1_500, `history lengths ${lengths.join(', ')}`);
+  });
+
+  it('carries a bounded tally across continue-as-new: a long all-failed range stays far under the 2 MB payload limit', async () => {
+    const counters = { computeBatch: 0, computeMetrics: 0 };
+    // Each day fails with the longest detail a failure gives (failureText keeps 500 characters).
+    const activities = stubs(async (date) => {
+      throw ApplicationFailure.nonRetryable(`${date}: ${'the CSV does not verify; '.repeat(30)}`, 'Boom');
+    }, counters);
+    const { result, handle } = await run(activities, input('2023-01-01', '2023-07-19', { concurrency: 8 }));
+    assert.equal(result.counts.done, 200);
+    assert.equal(result.counts.failed, 200);
+    assert.deepEqual(
+      result.failures.map((o) => o.date),
+      dayRange('2023-01-01', '2023-02-19'),
+      'the first 50 failed days by date',
+    );
+    const carried: number[] = [];
+    let runId: string | undefined = handle.firstExecutionRunId;
+    while (runId) {
+      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await suite.env.client.workflow
+        .getHandle(handle.workflowId, runId)
+        .fetchHistory();
+      const next = history.events?.[history.events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes;
+      if (next) carried.push((next.input?.payloads ?? []).reduce((n, p) => n + (p.data?.length ?? 0), 0));
+      runId = next?.newExecutionRunId ?? undefined;
+    }
+    assert.equal(carried.length, 2, 'two continue-as-new after 93 and 186 days');
+    // Today's outcomes of 186 such days alone would be ~120 kB; the tally stays the same size however long the range.
+    assert.ok(Math.max(...carried) < 50_000, `carried payloads of ${carried.join(', ')} bytes`);
+    assert.ok(carried[1]! - carried[0]! < 2_000, `the carried payload does not grow: ${carried.join(', ')} bytes`);
   });
 });

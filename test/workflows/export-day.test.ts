@@ -169,28 +169,35 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     assert.equal(attempts, 1);
   });
 
+  /**
+   * A checkData stub whose day ends `endsInMs` after the first check, on the test server's clock (the clock jumps
+   * between tests, so the day is placed relative to the run), answering `rows(check)` rows; `times` records each check.
+   */
+  function checkDataEnding(endsInMs: number, rows: (check: number) => number, times: number[] = []) {
+    let end: number | undefined;
+    return async () => {
+      const now = await suite.env.currentTimeMs();
+      times.push(now);
+      end ??= now + endsInMs;
+      return { ...stats(rows(times.length)), endIso: new Date(end).toISOString() };
+    };
+  }
+
   it('waits durably for data, checking every poll interval, and exports once it arrives', async () => {
     const calls: string[] = [];
     const stubs = healthyStubs(calls);
-    let checks = 0;
-    stubs.checkData = async () => {
-      checks += 1;
-      return stats(checks < 4 ? 0 : 5);
-    };
-    const started = await suite.env.currentTimeMs();
+    const times: number[] = [];
+    stubs.checkData = checkDataEnding(3_600_000, (check) => (check < 4 ? 0 : 5), times);
     const result = await run(stubs, input());
-    assert.equal(checks, 4);
+    assert.equal(times.length, 4);
     assert.equal(result.result, 'exported');
-    assert.ok((await suite.env.currentTimeMs()) - started >= 3 * 10 * 60_000, 'three poll intervals passed');
+    assert.ok(times[3]! - times[0]! >= 3 * 10 * 60_000, 'three poll intervals passed');
   });
 
   it('fails with "no data for D" when the wait times out and ON_EMPTY=fail', async () => {
     const stubs = healthyStubs([]);
-    let checks = 0;
-    stubs.checkData = async () => {
-      checks += 1;
-      return stats(0);
-    };
+    const times: number[] = [];
+    stubs.checkData = checkDataEnding(3_600_000, () => 0, times);
     await assert.rejects(run(stubs, input({ waitTimeoutMs: 60 * 60_000 })), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);
       assert.ok(err.cause instanceof ApplicationFailure);
@@ -198,7 +205,34 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
       assert.match(err.cause.message, /^no data for 2024-03-10: 0 rows/);
       return true;
     });
-    assert.equal(checks, 1 + 6, 'one check, then one every 10 minutes for an hour');
+    assert.equal(times.length, 1 + 6, 'one check, then one every 10 minutes for an hour');
+  });
+
+  it('decides a day that ended more than DATA_WAIT_TIMEOUT ago at once: no wait, ON_EMPTY applies', async () => {
+    const stubs = healthyStubs([]);
+    let checks = 0;
+    stubs.checkData = async () => {
+      checks += 1;
+      return stats(0);
+    };
+    await assert.rejects(run(stubs, input()), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.ok(err.cause instanceof ApplicationFailure);
+      assert.equal(err.cause.type, 'NoDataError');
+      return true;
+    });
+    assert.equal(checks, 1, 'one check, no wait');
+  });
+
+  it("waits for a recent day's data until DATA_WAIT_TIMEOUT after the day's end, not after the run's start", async () => {
+    const stubs = healthyStubs([]);
+    const times: number[] = [];
+    // The day ended an hour before the run: with DATA_WAIT_TIMEOUT 6 h, its data is awaited 5 h more.
+    stubs.checkData = checkDataEnding(-3_600_000, () => 0, times);
+    await assert.rejects(run(stubs, input()), WorkflowFailedError);
+    const waited = times[times.length - 1]! - times[0]!;
+    assert.ok(waited >= 5 * 3_600_000, `waited ${waited} ms: at least 5 h`);
+    assert.ok(waited < 5 * 3_600_000 + 60_000, `waited ${waited} ms: not the 6 h of a run started at the day's end`);
   });
 
   it('publishes a header-only file when the wait times out and ON_EMPTY=publish', async () => {

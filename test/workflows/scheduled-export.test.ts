@@ -79,7 +79,11 @@ function stubs(
       checks.set(input.date, n);
       const waiting = n <= (options.checksBeforeData?.[input.date] ?? 0);
       const sourceRows = waiting ? 0 : 5;
-      return { ...dayWindow(input.date, input.timezone), sourceRows, fingerprint: `${sourceRows}:ab` };
+      const window = dayWindow(input.date, input.timezone);
+      // A day made to wait reports a window that has not ended on the test server's clock (which runs years after
+      // these dates): its data may still arrive, so its run waits (docs/contract.md §5).
+      const endIso = options.checksBeforeData?.[input.date] ? '2999-01-01T00:00:00Z' : window.endIso;
+      return { ...window, endIso, sourceRows, fingerprint: `${sourceRows}:ab` };
     },
     findDelivery: async (q) => {
       const state = states.get(q.date)?.state;

@@ -6,7 +6,6 @@ import { exportTemplate } from '../../client/command-input';
 import { exportInput } from '../../client/export-input';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
-import { countOutcomes } from '../../common/backfill-types';
 import { parseManifest } from '../../common/manifest';
 import { manifestKey } from '../../lib/s3/keys';
 import { addDays, dayRange } from '../../common/calendar';
@@ -82,12 +81,13 @@ runBench(async ({ config, services, client }) => {
     });
     let shown = -1;
     const final = await watchBackfill(handle, (p) => {
-      if (p.outcomes.length === shown || (p.outcomes.length % 10 !== 0 && p.outcomes.length !== p.total)) return;
-      shown = p.outcomes.length;
-      console.log(`  backfill: ${p.outcomes.length}/${p.total} days after ${seconds(Date.now() - t0)} (${p.phase})`);
+      const done = p.counts.done;
+      if (done === shown || (done % 10 !== 0 && done !== p.total)) return;
+      shown = done;
+      console.log(`  backfill: ${done}/${p.total} days after ${seconds(Date.now() - t0)} (${p.phase})`);
     });
     const backfillMs = Date.now() - t0;
-    const c = countOutcomes(final.outcomes);
+    const c = final.counts;
     const threads = config.schedule.BACKFILL_QUERY_THREADS || 'server default';
     console.log(
       `(a) backfill of ${DAYS} days, concurrency ${final.concurrency}, query threads ${threads}: ` +

@@ -1,5 +1,12 @@
 import { defineQuery, setCurrentDetails, setHandler } from '@temporalio/workflow';
-import { countOutcomes, type BackfillInput, type BackfillProgress, type DayOutcome } from '../../common/backfill-types';
+import {
+  addOutcome,
+  type BackfillCarry,
+  type BackfillInput,
+  type BackfillProgress,
+  type DayOutcome,
+  type OutcomeTally,
+} from '../../common/backfill-types';
 import { dayRange } from '../../common/calendar';
 import type { DayPlan } from '../../common/day-state';
 import { failureText } from '../../common/failure-text';
@@ -10,11 +17,12 @@ import type { DayRun } from '../run-day';
 export const progressQuery = defineQuery<BackfillProgress>(PROGRESS_QUERY);
 
 /**
- * What a backfill has done and is doing: the outcomes (carried across continue-as-new), the days running now and
- * the current phase. Answers the progress query and keeps the Web UI's current details up to date.
+ * What a backfill has done and is doing: the tally of outcomes (carried across continue-as-new, bounded whatever the
+ * range's length), the days running now and the current phase. Answers the progress query and keeps the Web UI's
+ * current details up to date.
  */
 export class BackfillTracker {
-  private readonly outcomes: DayOutcome[];
+  private tally: OutcomeTally;
   private readonly running = new Set<string>();
   private readonly phase = { preparing: 'starting', exporting: '' };
   private readonly total: number;
@@ -23,9 +31,9 @@ export class BackfillTracker {
   constructor(
     private readonly input: BackfillInput,
     private readonly startedAt: string,
-    carried: readonly DayOutcome[],
+    carried: OutcomeTally,
   ) {
-    this.outcomes = [...carried];
+    this.tally = carried;
     this.total = dayRange(input.from, input.to).length;
     setHandler(progressQuery, () => this.snapshot());
   }
@@ -48,13 +56,13 @@ export class BackfillTracker {
   /** Records how a day ended; a day that ran is no longer running. */
   ended(outcome: DayOutcome): void {
     this.running.delete(outcome.date);
-    this.outcomes.push(outcome);
+    this.tally = addOutcome(this.tally, outcome);
     this.show();
   }
 
   /** What continue-as-new carries to the next run. */
-  carry(next: string) {
-    return { next, startedAt: this.startedAt, outcomes: this.outcomes };
+  carry(next: string): BackfillCarry {
+    return { next, startedAt: this.startedAt, tally: this.tally };
   }
 
   finish(): BackfillProgress {
@@ -72,10 +80,11 @@ export class BackfillTracker {
       concurrency: input.concurrency,
       force: input.force,
       only: input.only,
+      allowShrink: input.allowShrink ?? false,
       startedAt: this.startedAt,
       phase: this.done ? 'done' : [this.phase.exporting, this.phase.preparing].filter(Boolean).join('; '),
       running: [...this.running].sort(),
-      outcomes: this.outcomes,
+      ...this.tally,
       done: this.done,
     };
   }
@@ -85,7 +94,7 @@ export class BackfillTracker {
   }
 }
 
-/** The outcome of a day the plan skips: up to date, or left out by --only. */
+/** The outcome of a day the plan skips: up to date, left out by --only, or left alone because its source shrank. */
 export function skippedOutcome(p: DayPlan): DayOutcome {
   return {
     date: p.date,
@@ -93,6 +102,7 @@ export function skippedOutcome(p: DayPlan): DayOutcome {
     detail: p.why,
     sourceRows: p.sourceRows,
     ...(p.delivery.manifest ? { agents: p.delivery.manifest.agentRows } : {}),
+    ...(p.shrank ? { shrank: true } : {}),
   };
 }
 
@@ -115,21 +125,23 @@ export function failedOutcome(p: DayPlan, err: unknown): DayOutcome {
   return { date: p.date, result: 'failed', detail: failureText(err), sourceRows: p.sourceRows };
 }
 
-/** The run's current details in the Web UI: counts, what runs now, the failed days. */
+/** The run's current details in the Web UI: counts, what runs now, the first failed days. */
 export function details(p: BackfillProgress): string {
-  const c = countOutcomes(p.outcomes);
-  const failed = p.outcomes.filter((o) => o.result === 'failed');
+  const c = p.counts;
+  const flags = `${p.force ? ', --force' : ''}${p.allowShrink ? ', --allow-shrink' : ''}`;
   const lines = [
-    `**Backfill ${p.from} … ${p.to}** (--only ${p.only}${p.force ? ', --force' : ''}, concurrency ${p.concurrency})`,
+    `**Backfill ${p.from} … ${p.to}** (--only ${p.only}${flags}, concurrency ${p.concurrency})`,
     '',
-    `${p.outcomes.length} of ${p.total} days done: ${c.exported} exported, ${c.upToDate} up to date, ${c.failed} failed, ` +
-      `${c.notSelected} not selected; ${c.rows} source rows exported.`,
+    `${c.done} of ${p.total} days done: ${c.exported} exported, ${c.upToDate} up to date, ${c.failed} failed, ` +
+      `${c.notSelected} not selected, ${c.shrunk} left alone (source shrank); ${c.rows} source rows exported.`,
     '',
     `Now: ${p.phase}${p.running.length > 0 ? `; running ${p.running.join(', ')}` : ''}`,
   ];
-  if (failed.length > 0) {
+  if (p.failures.length > 0) {
     lines.push('', '| failed day | why |', '|---|---|');
-    for (const o of failed.slice(-20)) lines.push(`| ${o.date} | ${o.detail.replace(/\|/g, '/').slice(0, 200)} |`);
+    for (const o of p.failures.slice(0, 20))
+      lines.push(`| ${o.date} | ${o.detail.replace(/\|/g, '/').slice(0, 200)} |`);
+    if (c.failed > 20) lines.push('', `… and ${c.failed - 20} more failed days (\`npm run status\` shows each day).`);
   }
   return lines.join('\n');
 }
