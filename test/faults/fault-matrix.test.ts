@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/days/day-window';
 import { dayWorkflowId } from '../../common/workflow-ids';
@@ -99,7 +99,7 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
   let client: Client;
   let cleanEnv: NodeJS.ProcessEnv;
   let cleanWorker: WorkerProcess | undefined;
-  const killRuns = new Map<string, Promise<{ row: FaultRow; problems: string[] }>>();
+  const killRuns = new Map<string, Promise<KillRun>>();
   /** Services a case stopped and has not started again (started in its `finally`). */
   const down = new Set<'clickhouse' | 'minio' | 'temporal'>();
   let survivorStopped: Promise<unknown> = Promise.resolve();
@@ -163,23 +163,22 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
     return [...victim.clickhouse.heldRequests, ...victim.s3.heldRequests].some((r) => c.inside(r, day));
   }
 
-  async function finishKillRun(
-    c: { step: string; date: string; prefix: string; started: number },
-    handle: WorkflowHandle,
-    survivor: ChildProcess,
-  ) {
-    const runError = await handle.result().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    const problems: string[] = [];
-    if (!isAlive(survivor)) problems.push('the surviving worker died');
+  /**
+   * Waits for a kill case's run to end and notes what can only be seen then (the time, the survivor alive). The day is
+   * read back and compared later, in the case's test, when no other case has a service stopped.
+   */
+  async function finishKillRun(c: KillCase, handle: WorkflowHandle, survivor: ChildProcess): Promise<KillRun> {
+    const runError = await settled(handle);
+    return { c, handle, runError, seconds: (Date.now() - c.started) / 1000, survivorAlive: isAlive(survivor) };
+  }
+
+  /** Compares a kill case's day with a clean run of it, made now (one workflow id per day: the kill run came first). */
+  async function judgeKillRun({ c, handle, runError, seconds, survivorAlive }: KillRun) {
+    const problems = survivorAlive ? [] : ['the surviving worker died'];
     const retried = (await completedSteps(handle)).find((s) => s.activityType === c.step && s.attempt >= 2);
     if (!runError && !retried) problems.push(`${c.step} did not complete on a retry`);
-    const fault = { name: `worker SIGKILLed in ${c.step}`, ...c };
-    const seconds = (Date.now() - c.started) / 1000;
-    // The clean run of a kill case's day comes after it: one workflow id per day, and the kills should start first.
     await cleanRun([c.date]);
+    const fault = { name: `worker SIGKILLed in ${c.step}`, ...c };
     const judged = await judge(ctx.s3, bucket, fault, clean.get(c.date)!, { runError, problems });
     return { ...judged, row: { ...judged.row, seconds } };
   }
@@ -360,8 +359,9 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
 
   for (const { step } of KILL_STEPS) {
     it(`finishes the day on a second worker when the worker is SIGKILLed in ${step}`, async () => {
-      const result = await killRuns.get(step);
-      assert.ok(result, 'the kill case was launched');
+      const run = await killRuns.get(step);
+      assert.ok(run, 'the kill case was launched');
+      const result = await judgeKillRun(run);
       record(result.row);
       assert.deepEqual(result.problems, []);
     });
@@ -399,6 +399,37 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
     await ctx.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: corrupted, ContentType: 'text/csv' }));
   }
 });
+
+interface KillCase {
+  readonly step: string;
+  readonly date: string;
+  readonly prefix: string;
+  readonly started: number;
+}
+
+interface KillRun {
+  readonly c: KillCase;
+  readonly handle: WorkflowHandle;
+  readonly runError: unknown;
+  readonly seconds: number;
+  readonly survivorAlive: boolean;
+}
+
+/**
+ * The run's end: undefined when it completed, else its failure. Asking again while the Temporal server is being
+ * restarted by another case (the client's own retries may give up during the restart).
+ */
+async function settled(handle: WorkflowHandle): Promise<unknown> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await handle.result();
+      return undefined;
+    } catch (err) {
+      if (err instanceof WorkflowFailedError || attempt >= 60) return err;
+      await delay(1_000);
+    }
+  }
+}
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
