@@ -59,7 +59,7 @@ phase "mocha"
 report="$STACK_DIR/mocha-output.txt"
 color=()
 [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && color=(--color)
-npx mocha "${color[@]}" 'test/unit/**/*.test.ts' 'test/workflows/**/*.test.ts' 'test/integration/**/*.test.ts' "$@" 2>&1 |
+npx mocha "${color[@]}" 'test/unit/**/*.test.ts' 'test/workflows/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/faults/**/*.test.ts' "$@" 2>&1 |
   tee "$report"
 status=${PIPESTATUS[0]}
 

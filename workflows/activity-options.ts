@@ -6,9 +6,13 @@ import type { ActivityOptions } from '@temporalio/workflow';
  */
 export const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
-/** Quick look-ups and the S3 steps (findDelivery reads a manifest and HEADs one object): retried for about 2 hours. */
+/**
+ * Quick look-ups and the S3 steps (findDelivery reads a manifest and HEADs one object; uploadCsv is one server-side
+ * copy of a file of at most tens of MB; writeManifest one small PUT): an attempt that has not finished in a minute
+ * is stuck or its worker died, and is tried again, for about 2 hours.
+ */
 export const QUICK_STEP: ActivityOptions = {
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '2 hours',
   retry: RETRY,
 };

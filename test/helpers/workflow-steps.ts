@@ -1,0 +1,62 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+
+/** One activity the server counts as pending for a run: its type, state, attempt and the worker that has it. */
+export interface PendingStep {
+  readonly activityType: string;
+  readonly started: boolean;
+  readonly attempt: number;
+  readonly workerIdentity: string;
+}
+
+/** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED (@temporalio/proto is not a direct dependency). */
+const STARTED = 2;
+
+/** The run's pending activities, from `describe()` (what the Web UI shows as "pending activities"). */
+export async function pendingSteps(handle: WorkflowHandle): Promise<PendingStep[]> {
+  const description = await handle.describe();
+  return (description.raw.pendingActivities ?? []).map((a) => ({
+    activityType: a.activityType?.name ?? '',
+    started: a.state === STARTED,
+    attempt: a.attempt ?? 0,
+    workerIdentity: a.lastWorkerIdentity ?? '',
+  }));
+}
+
+/** Resolves once the server has handed `activityType` of the run to a worker (state STARTED), with that step. */
+export async function stepStarted(
+  handle: WorkflowHandle,
+  activityType: string,
+  timeoutMs = 60_000,
+): Promise<PendingStep> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const step = (await pendingSteps(handle)).find((a) => a.activityType === activityType && a.started);
+    if (step) return step;
+    if (Date.now() > deadline) throw new Error(`${activityType} did not start within ${timeoutMs} ms`);
+    await delay(200);
+  }
+}
+
+/** The activities that completed in the run, in order, with the attempt that completed them (from its history). */
+export async function completedSteps(handle: WorkflowHandle): Promise<{ activityType: string; attempt: number }[]> {
+  const history = await handle.fetchHistory();
+  const scheduled = new Map<string, string>();
+  const attempts = new Map<string, number>();
+  const done: { activityType: string; attempt: number }[] = [];
+  for (const event of history.events ?? []) {
+    const id = String(event.eventId);
+    const s = event.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(id, s.activityType?.name ?? '');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) attempts.set(id, started.attempt ?? 0);
+    const c = event.activityTaskCompletedEventAttributes;
+    if (c) {
+      done.push({
+        activityType: scheduled.get(String(c.scheduledEventId)) ?? '',
+        attempt: attempts.get(String(c.startedEventId)) ?? 0,
+      });
+    }
+  }
+  return done;
+}
