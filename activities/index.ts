@@ -11,7 +11,7 @@ import { computeMetrics, type ComputeInput } from './export/compute-metrics';
 import { uploadCsv } from './export/upload-csv';
 import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
-import { checkedStagingKeys } from './export/staged-keys';
+import { checkedStagingKeys, stagedObjects, type StagedBy } from './export/staged-keys';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
 import { withWatchedQuery } from './watched-query';
@@ -30,6 +30,9 @@ export function createExportActivities(deps: Services) {
     uploadCsv: (input: Parameters<typeof uploadCsv>[1]) => failFast(() => uploadCsv(deps, input)),
     verifyCsv: (input: Parameters<typeof verifyCsv>[1]) => failFast(() => verifyCsv(deps, input)),
     writeManifest: (input: ManifestInput) => failFast(() => writeManifest(deps, input)),
+    /** After a failed run: removes the day's staging objects of the run that staged them (derived, never given). */
+    discardStaged: (input: StagedBy): Promise<void> =>
+      failFast(() => deleteObjects(deps.s3, deps.bucket, stagedObjects(input))),
   };
 }
 

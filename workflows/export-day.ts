@@ -1,4 +1,12 @@
-import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ExportActivities } from '../activities';
 import type {
   DeliveryCheck,
@@ -101,6 +109,69 @@ function stagingRun(precomputed: PrecomputedDay | undefined): string {
   return (precomputed ? info.parent?.runId : undefined) ?? info.runId;
 }
 
+type StagedWhere = { readonly date: string; readonly prefix: string; readonly stagedBy: string };
+
+/** Steps 2–5 for a day that needs exporting: compute and write (unless precomputed), verify, publish, manifest. */
+async function stageAndPublish(
+  input: ExportDayInput,
+  where: StagedWhere,
+  precomputed: PrecomputedDay | undefined,
+  stats: WindowStats,
+  empty: boolean,
+  delivery: DeliveryCheck,
+) {
+  const { date } = input;
+  const { computed, staged } = precomputed
+    ? { ...precomputed, staged: precomputed.written }
+    : await computeAndWrite(input, stats, empty);
+  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged CSV ${date}` }, [
+    { ...where, staged },
+  ]);
+  const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [{ ...where, verified }]);
+  return quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
+    {
+      ...where,
+      timezone: input.timezone,
+      window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
+      includedStatuses: input.statuses,
+      agentRows: computed.agentRows,
+      includedCalls: computed.includedCalls,
+      sourceRows: computed.sourceRows,
+      leftOut: computed.leftOut,
+      ...(empty ? { emptyReason: `fewer than MIN_ROWS=${input.minRows} rows after waiting; ON_EMPTY=publish` } : {}),
+      sourceFingerprint: computed.fingerprint,
+      csv: { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256 },
+      csvEtag: uploaded.etag,
+      reason: exportReason(input.trigger, delivery.state),
+      ...(delivery.manifest
+        ? {
+            replaces: {
+              generatedAt: delivery.manifest.generatedAt,
+              sha256: delivery.manifest.sha256,
+              sourceFingerprint: delivery.manifest.sourceFingerprint,
+            },
+          }
+        : {}),
+    },
+  ]);
+}
+
+/**
+ * Runs `work`; when it fails (or the run is cancelled) the run's staging objects for the day are removed before the
+ * failure goes on, so a failed run leaves nothing behind in `<prefix>/_staging/`. The final key is untouched either
+ * way (it changes only in "upload", after the staged bytes verified).
+ */
+async function discardStagedOnFailure<T>(where: StagedWhere, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await CancellationScope.nonCancellable(() =>
+      quick.discardStaged.executeWithOptions({ summary: `discard staged files of ${where.date}` }, [where]),
+    ).catch((cleanup: unknown) => log.warn('could not remove the staged files', { ...where, error: String(cleanup) }));
+    throw err;
+  }
+}
+
 /**
  * One day's export (workflow id `agent-metrics-D`): check data, compute, write, verify the staged file, upload
  * (publish it at the final key) and write the manifest. Nothing at the final key changes before the staged bytes
@@ -132,40 +203,10 @@ export async function exportDay(input: ExportDayInput): Promise<ExportDayResult>
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const { computed, staged } = precomputed
-    ? { ...precomputed, staged: precomputed.written }
-    : await computeAndWrite(input, stats, empty);
   const where = { date, prefix: input.prefix, stagedBy: stagingRun(precomputed) };
-  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged CSV ${date}` }, [
-    { ...where, staged },
-  ]);
-  const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [{ ...where, verified }]);
-  const manifest = await quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
-    {
-      ...where,
-      timezone: input.timezone,
-      window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
-      includedStatuses: input.statuses,
-      agentRows: computed.agentRows,
-      includedCalls: computed.includedCalls,
-      sourceRows: computed.sourceRows,
-      leftOut: computed.leftOut,
-      ...(empty ? { emptyReason: `fewer than MIN_ROWS=${input.minRows} rows after waiting; ON_EMPTY=publish` } : {}),
-      sourceFingerprint: computed.fingerprint,
-      csv: { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256 },
-      csvEtag: uploaded.etag,
-      reason: exportReason(input.trigger, delivery.state),
-      ...(delivery.manifest
-        ? {
-            replaces: {
-              generatedAt: delivery.manifest.generatedAt,
-              sha256: delivery.manifest.sha256,
-              sourceFingerprint: delivery.manifest.sourceFingerprint,
-            },
-          }
-        : {}),
-    },
-  ]);
+  const manifest = await discardStagedOnFailure(where, () =>
+    stageAndPublish(input, where, precomputed, stats, empty, delivery),
+  );
   setCurrentDetails(`exported ${manifest.agentRows} agents to s3://${manifest.csv.bucket}/${manifest.csv.key}`);
   log.info('exported', {
     date,

@@ -71,6 +71,7 @@ function stubs(
     },
     verifyCsv: async (input) => ({ ...input }),
     writeManifest: async (m) => stubManifest(m),
+    discardStaged: async () => undefined,
   };
 }
 

@@ -77,6 +77,9 @@ function healthyStubs(calls: string[]): Stubs {
       calls.push('writeManifest');
       return stubManifest(m);
     },
+    discardStaged: async (where) => {
+      calls.push(`discardStaged(${where.date})`);
+    },
   };
 }
 
@@ -109,6 +112,22 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     ]);
     assert.equal(result.result, 'exported');
     assert.equal(result.agentRows, 2);
+  });
+
+  it('removes its staged files when a step after staging fails, and still fails with the cause', async () => {
+    const calls: string[] = [];
+    const stubs = healthyStubs(calls);
+    stubs.verifyCsv = async () => {
+      calls.push('verifyCsv');
+      throw ApplicationFailure.nonRetryable('size 9 bytes, expected 10', 'VerificationError');
+    };
+    await assert.rejects(run(stubs, input()), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.match(String((err.cause as ApplicationFailure | undefined)?.cause?.message), /size 9 bytes/);
+      return true;
+    });
+    assert.deepEqual(calls.slice(-2), ['verifyCsv', 'discardStaged(2024-03-10)']);
+    assert.ok(!calls.includes('uploadCsv'), 'nothing is published');
   });
 
   it('skips a day whose export is verified and unchanged', async () => {

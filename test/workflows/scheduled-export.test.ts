@@ -115,6 +115,7 @@ function stubs(
       seen.exported.push({ date: m.date, reason: m.reason });
       return stubManifest(m);
     },
+    discardStaged: async () => undefined,
   };
 }
 
