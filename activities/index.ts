@@ -13,7 +13,7 @@ import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
-import { awaitExport } from './planning/await-export';
+import { awaitExport, type AwaitExportInput } from './planning/await-export';
 import { computeBatch, type BatchInput } from './planning/compute-batch';
 import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
 
@@ -44,7 +44,7 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
     planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
       failFast(() => planScheduledRun(deps, temporalOf(deps), input)),
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
-    awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
+    awaitExport: (input: AwaitExportInput): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), input)),
     removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
       failFast(async () => {

@@ -15,7 +15,7 @@ import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { rangeOption } from './command-input';
-import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
+import { createOrUpdateSchedule, scheduleId, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
@@ -28,7 +28,7 @@ const choose = (name: string, action: Action) => () => {
 };
 
 const program = new Command('schedule')
-  .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-daily)')
+  .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-<EXPORT_NAME>-daily)')
   .allowExcessArguments(false);
 
 function local(date: Date, tz: string): string {
@@ -51,7 +51,7 @@ const create: Action = async (client, config) => {
   const s = config.schedule;
   const when = s.SCHEDULE_CRON ? `cron '${s.SCHEDULE_CRON}'` : `daily at ${s.SCHEDULE_TIME}`;
   process.stdout.write(
-    `Schedule ${s.SCHEDULE_ID} ${what}: ${when} ${scheduleTimezone(config)}, overlap BUFFER_ALL, catch-up window ` +
+    `Schedule ${scheduleId(config)} ${what}: ${when} ${scheduleTimezone(config)}, overlap BUFFER_ALL, catch-up window ` +
       `${Math.round(s.SCHEDULE_CATCHUP_WINDOW / 3_600_000)}h, lookback ${s.LOOKBACK_DAYS} days, task queue ${config.temporal.TEMPORAL_TASK_QUEUE}\n`,
   );
   return describe(client, config);
@@ -96,7 +96,7 @@ function dstGapNote(time: { hour: number; minute: number } | undefined, tz: stri
 }
 
 const describe: Action = async (client, config) => {
-  const d = await client.schedule.getHandle(config.schedule.SCHEDULE_ID).describe();
+  const d = await client.schedule.getHandle(scheduleId(config)).describe();
   const tz = d.spec.timezone ?? 'UTC';
   const spec = (d.spec.calendars ?? [])
     .map((c) => c.comment ?? `hour ${ranges(c.hour)} minute ${ranges(c.minute)}`)
@@ -138,32 +138,32 @@ const describe: Action = async (client, config) => {
 
 const pause: Action = async (client, config) => {
   const note = program.commands.find((c) => c.name() === 'pause')?.opts<{ note?: string }>().note;
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).pause(note ?? 'paused with npm run schedule -- pause');
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} paused\n`);
+  await client.schedule.getHandle(scheduleId(config)).pause(note ?? 'paused with npm run schedule -- pause');
+  process.stdout.write(`Schedule ${scheduleId(config)} paused\n`);
   return 0;
 };
 
 const unpause: Action = async (client, config) => {
   const note = program.commands.find((c) => c.name() === 'unpause')?.opts<{ note?: string }>().note;
   await client.schedule
-    .getHandle(config.schedule.SCHEDULE_ID)
+    .getHandle(scheduleId(config))
     .unpause(note ?? 'unpaused with npm run schedule -- unpause');
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} unpaused\n`);
+  process.stdout.write(`Schedule ${scheduleId(config)} unpaused\n`);
   return 0;
 };
 
 const trigger: Action = async (client, config) => {
   const tz = scheduleTimezone(config);
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).trigger(TRIGGER_OVERLAP);
+  await client.schedule.getHandle(scheduleId(config)).trigger(TRIGGER_OVERLAP);
   process.stdout.write(
-    `Triggered ${config.schedule.SCHEDULE_ID} now: the run exports ${scheduledDay(new Date(), tz)}\n`,
+    `Triggered ${scheduleId(config)} now: the run exports ${scheduledDay(new Date(), tz)}\n`,
   );
   return 0;
 };
 
 const remove: Action = async (client, config) => {
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).delete();
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} deleted (runs already started go on)\n`);
+  await client.schedule.getHandle(scheduleId(config)).delete();
+  process.stdout.write(`Schedule ${scheduleId(config)} deleted (runs already started go on)\n`);
   return 0;
 };
 
@@ -181,10 +181,10 @@ const backfill: Action = async (client, config) => {
     );
   }
   await client.schedule
-    .getHandle(config.schedule.SCHEDULE_ID)
+    .getHandle(scheduleId(config))
     .backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]);
   process.stdout.write(
-    `Schedule backfill of ${config.schedule.SCHEDULE_ID}: the runs scheduled from ${local(start, tz)} to ${local(end, tz)} ` +
+    `Schedule backfill of ${scheduleId(config)}: the runs scheduled from ${local(start, tz)} to ${local(end, tz)} ` +
       `start one after another and export ${range.from} … ${range.to}\n`,
   );
   return 0;
@@ -229,7 +229,7 @@ async function run(): Promise<number> {
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) {
       process.stderr.write(
-        `error: schedule ${config.schedule.SCHEDULE_ID} does not exist (npm run schedule -- create)\n`,
+        `error: schedule ${scheduleId(config)} does not exist (npm run schedule -- create)\n`,
       );
       return 1;
     }

@@ -7,6 +7,7 @@ import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { closeServices, createServices } from '../lib/services';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { backfillTaskQueue } from '../common/workflow-ids';
 import { WORKFLOW_BUNDLE_PATH } from './bundle';
 
 /** The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources. */
@@ -16,7 +17,11 @@ function workflowSource(): { workflowBundle: { codePath: string } } | { workflow
     : { workflowsPath: require.resolve('../workflows') };
 }
 
-/** The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM. */
+/**
+ * The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE (exports started by a person or the
+ * schedule) and on its `-backfill` queue (backfills and their days) until SIGINT or SIGTERM. Each queue has its own
+ * task slots (WORKER_MAX_CONCURRENT_ACTIVITIES each), so a long backfill never delays the daily run.
+ */
 async function run(): Promise<void> {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker']);
   const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
@@ -34,24 +39,38 @@ async function run(): Promise<void> {
   const services = createServices(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.TEMPORAL_NAMESPACE,
-      taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
-      ...workflowSource(),
-      activities: createActivities(services),
-      maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
-    });
+    const queues = [config.temporal.TEMPORAL_TASK_QUEUE, backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE)];
+    const activities = createActivities(services);
+    const workers = await Promise.all(
+      queues.map((taskQueue) =>
+        Worker.create({
+          connection,
+          namespace: config.temporal.TEMPORAL_NAMESPACE,
+          taskQueue,
+          ...workflowSource(),
+          activities,
+          maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        }),
+      ),
+    );
     logger.info(
       {
-        taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
+        taskQueues: queues,
         namespace: config.temporal.TEMPORAL_NAMESPACE,
         temporal: config.temporal.TEMPORAL_ADDRESS,
         metrics: config.worker.METRICS_ADDRESS === 'off' ? 'off' : `http://${config.worker.METRICS_ADDRESS}/metrics`,
       },
       'worker started',
     );
-    await worker.run();
+    // Worker.run installs the SIGINT/SIGTERM shutdown on each; one failing stops the other, so none runs half-way.
+    await Promise.all(
+      workers.map((w) =>
+        w.run().catch((err: unknown) => {
+          for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
+          throw err;
+        }),
+      ),
+    );
     logger.info('worker stopped');
   } finally {
     await connection.close();

@@ -10,7 +10,7 @@ import {
 import type { PlanningActivities } from '../activities';
 import { failureText } from '../common/failure-text';
 import type { ScheduledDayOutcome, ScheduledExportInput, ScheduledExportResult } from '../common/scheduled-types';
-import { AGENT_METRICS_DATE, nominalTimeFromWorkflowId, SCHEDULED_START_TIME } from '../common/workflow-ids';
+import { AGENT_METRICS_DATE, AGENT_METRICS_EXPORT, nominalTimeFromWorkflowId, SCHEDULED_START_TIME } from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
 import { runDay } from './run-day';
 
@@ -53,7 +53,10 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
     { nominalTime: nominal, scheduleTimezone: input.scheduleTimezone, lookbackDays: input.lookbackDays, template: t },
   ]);
   const { day } = planned;
-  upsertSearchAttributes([{ key: AGENT_METRICS_DATE, value: day }]);
+  upsertSearchAttributes([
+    { key: AGENT_METRICS_DATE, value: day },
+    { key: AGENT_METRICS_EXPORT, value: t.exportName },
+  ]);
   const again = planned.lookback.filter((p) => p.action === 'run');
   setCurrentDetails(
     `scheduled ${nominal}: exporting **${day}**; re-check of ${planned.lookback.length} earlier days: ` +

@@ -42,7 +42,8 @@ S3_BUCKET="agent-metrics"
 CLICKHOUSE_DB="agent_metrics"
 CLICKHOUSE_TABLE_NAME="conversations"
 TEMPORAL_NAMESPACE_NAME="default"
-SEARCH_ATTRIBUTE="AgentMetricsDate"
+# Keyword search attributes every day run carries: its day and its export (EXPORT_NAME).
+SEARCH_ATTRIBUTES=(AgentMetricsDate AgentMetricsExport)
 
 WAIT_TIMEOUT="${STACK_WAIT_TIMEOUT:-90}"
 SERVICES=(temporal clickhouse minio)

@@ -8,11 +8,15 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { backfillTaskQueue } from '../../common/workflow-ids';
 import type { Services } from '../../lib/services';
 import { installQuietRuntime } from './runtime';
 import type { StackContext } from './stack-context';
 
-/** Runs a worker with the real activities on its own task queue until `stop()` is called. */
+/**
+ * Runs a worker with the real activities on its own task queue, and on that queue's backfill queue as the worker
+ * process does, until `stop()` is called.
+ */
 export async function startWorker(
   address: string,
   namespace: string,
@@ -21,18 +25,17 @@ export async function startWorker(
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createActivities(deps),
-  });
-  const running = worker.run();
+  const activities = createActivities(deps);
+  const workers = await Promise.all(
+    [taskQueue, backfillTaskQueue(taskQueue)].map((queue) =>
+      Worker.create({ connection, namespace, taskQueue: queue, workflowBundle: bundle, activities }),
+    ),
+  );
+  const running = Promise.all(workers.map((w) => w.run()));
   return {
     taskQueue,
     stop: async () => {
-      worker.shutdown();
+      for (const w of workers) w.shutdown();
       await running;
       await connection.close();
     },

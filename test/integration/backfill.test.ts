@@ -96,6 +96,7 @@ describe('backfill on the real stack', function () {
 
   const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate => {
     const {
+      exportName,
       table: tb,
       prefix: px,
       timezone,
@@ -105,7 +106,7 @@ describe('backfill on the real stack', function () {
       pollIntervalMs,
       waitTimeoutMs,
     } = testInput('2000-01-01', suite.table, suite.prefix);
-    return { table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
+    return { exportName, table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
   };
   const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
     from,
@@ -216,7 +217,7 @@ describe('backfill on the real stack', function () {
       );
       const m = await manifest(d);
       assert.equal(m.reason, 'backfill: missing');
-      assert.equal(m.workflow.id, `agent-metrics-${d}`);
+      assert.equal(m.workflow.id, `agent-metrics-default-${d}`);
     }
     assert.equal((await manifest(d2)).generatedAt, before.generatedAt, 'the verified day was not exported again');
     assert.ok(
@@ -261,12 +262,12 @@ describe('backfill on the real stack', function () {
     await printed(first, /Started backfill/);
     first.kill('SIGKILL');
     await firstDone;
-    const id = backfillWorkflowId(d1, d4);
+    const id = backfillWorkflowId('default', d1, d4);
     assert.equal((await suite.client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
 
     const second = await runCli('backfill', ['--from', d1, '--to', d4], env);
     assert.equal(second.code, 0, second.stderr + second.stdout);
-    assert.match(second.stdout, /Attached to backfill agent-metrics-backfill-/);
+    assert.match(second.stdout, /Attached to backfill agent-metrics-default-backfill-/);
     assert.match(second.stdout, /4 days: 4 exported and verified/);
     for (const d of days) assert.ok((await manifest(d)).csv.sha256, d);
     assert.equal((await csvRows(days[2]!)).length, 0, 'the empty day got its header-only file');
@@ -295,7 +296,7 @@ describe('backfill on the real stack', function () {
     assert.equal(result[d2]?.result, 'exported');
     assert.match(result[d2]!.detail, /waited for the run already going/);
     const runs = [];
-    const query = `WorkflowId = 'agent-metrics-${d2}' AND StartTime >= '${since}'`;
+    const query = `WorkflowId = 'agent-metrics-default-${d2}' AND StartTime >= '${since}'`;
     for await (const w of suite.client.workflow.list({ query })) runs.push(w.runId);
     assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
     assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
@@ -313,7 +314,7 @@ describe('backfill on the real stack', function () {
     assert.match(out.stdout, new RegExp(`${days[1]}\\s+missing\\s+0\\s+run\\s+missing, and the source holds 0 rows`));
     assert.match(out.stdout, /3 days: 2 would run, 0 would wait for a run already going, 1 skipped/);
     await assert.rejects(
-      suite.client.workflow.getHandle(backfillWorkflowId(days[0]!, days[2]!)).describe(),
+      suite.client.workflow.getHandle(backfillWorkflowId('default', days[0]!, days[2]!)).describe(),
       WorkflowNotFoundError,
     );
   });

@@ -224,7 +224,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     );
     for (const skipped of ['2024-06-05', '2024-06-07', '2024-06-09']) {
       await assert.rejects(
-        suite.env.client.workflow.getHandle(dayWorkflowId(skipped)).describe(),
+        suite.env.client.workflow.getHandle(dayWorkflowId('default', skipped)).describe(),
         `no run of ${skipped} was started`,
       );
     }
@@ -259,11 +259,11 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     const index = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
     const childFailed = index(
       (e) =>
-        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('2024-07-10'),
+        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('default', '2024-07-10'),
     );
     const childCompleted = ['2024-07-08', '2024-07-09'].map((d) =>
       index(
-        (e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId(d),
+        (e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('default', d),
       ),
     );
     const runFailed = index((e) => e.workflowExecutionFailedEventAttributes != null);
