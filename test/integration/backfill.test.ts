@@ -106,7 +106,18 @@ describe('backfill on the real stack', function () {
       pollIntervalMs,
       waitTimeoutMs,
     } = testInput('2000-01-01', suite.table, suite.prefix);
-    return { exportName, table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
+    return {
+      exportName,
+      table: tb,
+      prefix: px,
+      timezone,
+      statuses,
+      minRows,
+      onEmpty,
+      pollIntervalMs,
+      waitTimeoutMs,
+      ...overrides,
+    };
   };
   const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
     from,
@@ -289,7 +300,12 @@ describe('backfill on the real stack', function () {
       suite.worker.taskQueue,
       testInput(d2, suite.table, suite.prefix, { onEmpty: 'publish', waitTimeoutMs: 6_000, pollIntervalMs: 1_000 }),
     );
-    const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
+    // The same settings as that run (ON_EMPTY among them): a backfill with others would be refused, not attach.
+    const { handle } = await startBackfill(
+      suite.client,
+      suite.worker.taskQueue,
+      backfillInput(d1, d2, { template: template({ onEmpty: 'publish' }) }),
+    );
     const final = await watchBackfill(handle, () => undefined, 200);
     const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
     assert.equal(result[d1]?.result, 'exported');
@@ -300,6 +316,38 @@ describe('backfill on the real stack', function () {
     for await (const w of suite.client.workflow.list({ query })) runs.push(w.runId);
     assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
     assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
+  });
+
+  it('records a day whose run is going with other settings as failed, naming the run, instead of waiting', async () => {
+    const [d1, d2] = randomPastRange(2) as [string, string];
+    await insertCalls(ctx.clickhouse, database, suite.table, dayRows(d1, 'UTC', 1));
+    // "Someone else" runs d2 asking for more rows than it holds: it waits for data long after this test.
+    const other = await startExportDay(
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(d2, suite.table, suite.prefix, {
+        minRows: 1_000,
+        waitTimeoutMs: 600_000,
+        pollIntervalMs: 1_000,
+      }),
+    );
+    try {
+      const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
+      const final = await watchBackfill(handle, () => undefined, 200);
+      const result = Object.fromEntries(final.outcomes.map((o) => [o.date, o]));
+      assert.equal(result[d1]?.result, 'exported');
+      assert.equal(result[d2]?.result, 'failed');
+      assert.match(
+        result[d2]!.detail,
+        new RegExp(
+          `agent-metrics-default-${d2} is already running \\(run ${other.firstExecutionRunId}\\) with other settings`,
+        ),
+      );
+      assert.match(result[d2]!.detail, /MIN_ROWS: running '1000', this start '1'/);
+      assert.equal((await other.describe()).status.name, 'RUNNING', 'the other run goes on');
+    } finally {
+      await other.terminate('test done');
+    }
   });
 
   it('prints the plan with --dry-run and starts nothing', async () => {
