@@ -102,7 +102,9 @@ async function run(): Promise<number> {
         const text = failureText(err, Infinity);
         if (text === lastQueryError) return;
         lastQueryError = text;
-        process.stderr.write(`\nwarning: cannot read the backfill's progress (query '${PROGRESS_QUERY}'): ${text}\n`);
+        process.stderr.write(
+          `\nwarning: cannot read the backfill's progress (query '${PROGRESS_QUERY}'): ${text}; trying again\n`,
+        );
       },
     );
     view.stop();

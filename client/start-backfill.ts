@@ -43,14 +43,11 @@ export async function startBackfill(
   return { handle, attached: running !== undefined, ...(running ? { startedAt: running.startTime } : {}) };
 }
 
-/** Query failures in a row that are normal: between two runs (continue-as-new) or before the first workflow task. */
-const QUERY_MISSES_TOLERATED = 2;
-
 /**
  * Follows a backfill until it ends: polls its `progress` query every `pollMs` (following continue-as-new, since
- * the handle has no run id) and hands each answer to `onProgress`. A query that keeps failing (no worker answers
- * it, the workflow was reset, the server refuses) goes to `onQueryError` with the number of failures in a row, from
- * the third on. Resolves with the final progress.
+ * the handle has no run id) and hands each answer to `onProgress`. A query that fails (no worker answers it within
+ * the server's 30 s, the server refuses it) goes to `onQueryError` with the number of failures in a row, and the
+ * watch goes on. Resolves with the final progress.
  */
 export async function watchBackfill(
   handle: BackfillHandle,
@@ -70,7 +67,7 @@ export async function watchBackfill(
       failures = 0;
     } catch (err) {
       failures += 1;
-      if (failures > QUERY_MISSES_TOLERATED && !finished) onQueryError(err, failures);
+      if (!finished) onQueryError(err, failures);
     }
     await Promise.race([delay(pollMs), result.catch(() => undefined)]);
   }
