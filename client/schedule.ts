@@ -15,7 +15,13 @@ import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { rangeOption } from './command-input';
-import { createOrUpdateSchedule, scheduleId, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
+import {
+  createOrUpdateSchedule,
+  scheduleId,
+  scheduleTimezone,
+  TRIGGER_OVERLAP,
+  type ScheduleConfig,
+} from './schedule-options';
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
@@ -145,9 +151,7 @@ const pause: Action = async (client, config) => {
 
 const unpause: Action = async (client, config) => {
   const note = program.commands.find((c) => c.name() === 'unpause')?.opts<{ note?: string }>().note;
-  await client.schedule
-    .getHandle(scheduleId(config))
-    .unpause(note ?? 'unpaused with npm run schedule -- unpause');
+  await client.schedule.getHandle(scheduleId(config)).unpause(note ?? 'unpaused with npm run schedule -- unpause');
   process.stdout.write(`Schedule ${scheduleId(config)} unpaused\n`);
   return 0;
 };
@@ -155,9 +159,7 @@ const unpause: Action = async (client, config) => {
 const trigger: Action = async (client, config) => {
   const tz = scheduleTimezone(config);
   await client.schedule.getHandle(scheduleId(config)).trigger(TRIGGER_OVERLAP);
-  process.stdout.write(
-    `Triggered ${scheduleId(config)} now: the run exports ${scheduledDay(new Date(), tz)}\n`,
-  );
+  process.stdout.write(`Triggered ${scheduleId(config)} now: the run exports ${scheduledDay(new Date(), tz)}\n`);
   return 0;
 };
 
@@ -228,9 +230,7 @@ async function run(): Promise<number> {
     return await chosen.action(client, config);
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) {
-      process.stderr.write(
-        `error: schedule ${scheduleId(config)} does not exist (npm run schedule -- create)\n`,
-      );
+      process.stderr.write(`error: schedule ${scheduleId(config)} does not exist (npm run schedule -- create)\n`);
       return 1;
     }
     throw err;

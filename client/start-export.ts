@@ -41,7 +41,11 @@ const START_ATTEMPTS = 3;
  * change the file in its memo. When that id is running already, attaches to it if it was started with the same
  * settings, and throws SettingsConflictError naming each difference if not. A closed run does not block a new one.
  */
-export async function startExportDay(client: Client, taskQueue: string, input: ExportDayInput): Promise<ExportDayHandle> {
+export async function startExportDay(
+  client: Client,
+  taskQueue: string,
+  input: ExportDayInput,
+): Promise<ExportDayHandle> {
   const workflowId = dayWorkflowId(input.exportName, input.date);
   const settings = runSettings(input);
   for (let attempt = 1; ; attempt += 1) {

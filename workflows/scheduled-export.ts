@@ -10,7 +10,12 @@ import {
 import type { PlanningActivities } from '../activities';
 import { failureText } from '../common/failure-text';
 import type { ScheduledDayOutcome, ScheduledExportInput, ScheduledExportResult } from '../common/scheduled-types';
-import { AGENT_METRICS_DATE, AGENT_METRICS_EXPORT, nominalTimeFromWorkflowId, SCHEDULED_START_TIME } from '../common/workflow-ids';
+import {
+  AGENT_METRICS_DATE,
+  AGENT_METRICS_EXPORT,
+  nominalTimeFromWorkflowId,
+  SCHEDULED_START_TIME,
+} from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
 import { runDay } from './run-day';
 

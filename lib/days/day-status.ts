@@ -11,7 +11,10 @@ import { dayState, planDay } from './day-plan';
 /** S3 and Temporal look-ups in flight at once while reading many days. */
 const LOOKUPS_IN_FLIGHT = 16;
 
-export type StatusTemplate = Pick<ExportTemplate, 'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'>;
+export type StatusTemplate = Pick<
+  ExportTemplate,
+  'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'
+>;
 
 export interface StatusQuery {
   readonly days: readonly string[];

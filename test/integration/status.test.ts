@@ -85,7 +85,9 @@ describe('status on the real stack', function () {
       );
       assert.equal(by[verified]!.agents, 1);
       assert.equal(by[verified]!.sourceRows, 5);
-      assert.ok(by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-default-${verified}/`));
+      assert.ok(
+        by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-default-${verified}/`),
+      );
       assert.equal(by[stale]!.sourceRows, 7);
       assert.equal(by[stale]!.exportedSourceRows, 6);
       assert.match(by[stale]!.detail, /source rows changed/);

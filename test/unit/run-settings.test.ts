@@ -41,7 +41,9 @@ describe('run settings', () => {
   });
 
   it('names the running workflow and run in the refusal', () => {
-    const text = conflictMessage('agent-metrics-default-2024-03-10', 'run-1', ["MIN_ROWS: running '1', this start '5'"]);
+    const text = conflictMessage('agent-metrics-default-2024-03-10', 'run-1', [
+      "MIN_ROWS: running '1', this start '5'",
+    ]);
     assert.match(text, /^agent-metrics-default-2024-03-10 is already running \(run run-1\) with other settings/);
     assert.match(text, /MIN_ROWS: running '1', this start '5'/);
   });

@@ -259,11 +259,14 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     const index = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
     const childFailed = index(
       (e) =>
-        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('default', '2024-07-10'),
+        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId ===
+        dayWorkflowId('default', '2024-07-10'),
     );
     const childCompleted = ['2024-07-08', '2024-07-09'].map((d) =>
       index(
-        (e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('default', d),
+        (e) =>
+          e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId ===
+          dayWorkflowId('default', d),
       ),
     );
     const runFailed = index((e) => e.workflowExecutionFailedEventAttributes != null);
