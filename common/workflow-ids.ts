@@ -1,5 +1,13 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
+/** EXPORT_NAME's default, and the export of runs whose input predates it (a schedule created before it existed). */
+export const DEFAULT_EXPORT_NAME = 'default';
+
+/** A template with its export's name: schedules and backfills started before EXPORT_NAME existed have none. */
+export function withExportName<T extends { readonly exportName: string }>(template: T): T {
+  return { ...template, exportName: (template.exportName as string | undefined) ?? DEFAULT_EXPORT_NAME };
+}
+
 /**
  * The workflow id of export `exportName`'s day D, whoever starts it: the schedule, a person, a backfill
  * (docs/contract.md §5). The export's name keeps two deployments in one namespace apart.

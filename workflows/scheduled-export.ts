@@ -15,6 +15,7 @@ import {
   AGENT_METRICS_EXPORT,
   nominalTimeFromWorkflowId,
   SCHEDULED_START_TIME,
+  withExportName,
 } from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
 import { runDay } from './run-day';
@@ -47,13 +48,13 @@ function why(d: ScheduledDayOutcome): string {
 
 /**
  * One action of the daily schedule: exports the day before the local date of its scheduled time (as child
- * `agent-metrics-D`), and re-checks the LOOKBACK_DAYS days before that: it re-exports those whose source rows changed
+ * `agent-metrics-<export>-D`), and re-checks the LOOKBACK_DAYS days before that: it re-exports those whose source rows changed
  * since their export (late data) and exports those never delivered that hold data (a run the schedule skipped). Children are ABANDONed on parent close: a day's export finishes on its own even
  * if this run is cancelled or terminated. Fails (after every day ended) if any day failed.
  */
 export async function scheduledExport(input: ScheduledExportInput): Promise<ScheduledExportResult> {
   const nominal = nominalTime(input).toISOString();
-  const t = input.template;
+  const t = withExportName(input.template);
   const planned = await plan.planScheduledRun.executeWithOptions({ summary: `plan run of ${nominal}` }, [
     { nominalTime: nominal, scheduleTimezone: input.scheduleTimezone, lookbackDays: input.lookbackDays, template: t },
   ]);
