@@ -15,7 +15,7 @@ import { checkedStagingKeys, stagedObjects, type StagedBy } from './export/stage
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { failFast } from './fail-fast';
 import { withWatchedQuery } from './watched-query';
-import { awaitExport } from './planning/await-export';
+import { awaitExport, type AwaitExportInput } from './planning/await-export';
 import { computeBatch, type BatchInput } from './planning/compute-batch';
 import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
 
@@ -51,7 +51,7 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
         withWatchedQuery(deps.clickhouse, (query) => planScheduledRun(deps, temporalOf(deps), input, query)),
       ),
     computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
-    awaitExport: (input: { workflowId: string }): Promise<ExportDayResult> =>
+    awaitExport: (input: AwaitExportInput): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), input)),
     removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
       failFast(async () => {

@@ -12,6 +12,8 @@ import { exportTemplate, intOption, rangeOption, selectionOption } from './comma
 import { barView, lineView, renderPlan, renderSummary } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
+import { watchForWorker } from './worker-check';
+import { backfillTaskQueue, PROGRESS_QUERY } from '../common/workflow-ids';
 
 const program = new Command('agent-metrics backfill')
   .description('Export every day of a date range as one durable Temporal workflow, and follow its progress')
@@ -81,7 +83,9 @@ async function run(): Promise<number> {
   if (opts.dryRun) return dryRun(config, input, range.days);
 
   const client = await connectTemporal(config.temporal);
-  const { handle, attached, startedAt } = await startBackfill(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
+  // Backfills run on their own task queue, so the daily run never waits behind their days (docs/operations.md).
+  const taskQueue = backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE);
+  const { handle, attached, startedAt } = await startBackfill(client, taskQueue, input);
   const ui = workflowUiUrl(config.temporal, handle.workflowId);
   const again = `npm run backfill -- --from ${input.from} --to ${input.to}`;
   process.stdout.write(
@@ -91,13 +95,27 @@ async function run(): Promise<number> {
   );
   process.stdout.write(`  Web UI: ${ui}\n  Ctrl-C detaches; the backfill goes on. Re-attach with: ${again}\n\n`);
   const view = process.stdout.isTTY ? barView(process.stdout) : lineView(process.stdout);
+  const watch = watchForWorker(client, { namespace: config.temporal.TEMPORAL_NAMESPACE, taskQueue }, process.stderr);
   process.once('SIGINT', () => {
     view.stop();
     process.stdout.write(`\nDetached. The backfill goes on in Temporal. Re-attach with: ${again}\n`);
     process.exit(130);
   });
   try {
-    const final = await watchBackfill(handle, (p) => view.update(p));
+    let lastQueryError = '';
+    const final = await watchBackfill(
+      handle,
+      (p) => view.update(p),
+      1_000,
+      (err) => {
+        const text = failureText(err, Infinity);
+        if (text === lastQueryError) return;
+        lastQueryError = text;
+        process.stderr.write(
+          `\nwarning: cannot read the backfill's progress (query '${PROGRESS_QUERY}'): ${text}; trying again\n`,
+        );
+      },
+    );
     view.stop();
     process.stdout.write(`\n${renderSummary(final)}`);
     return final.counts.failed === 0 && final.counts.done === final.total ? 0 : 1;
@@ -107,6 +125,7 @@ async function run(): Promise<number> {
     process.stderr.write(`backfill ${handle.workflowId} did not finish: ${reason}\n  Web UI: ${ui}\n`);
     return 1;
   } finally {
+    watch.stop();
     await client.connection.close();
   }
 }

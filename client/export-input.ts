@@ -28,6 +28,7 @@ export function exportInput(
   options: { force: boolean; trigger: RunTrigger },
 ): ExportDayInput {
   return {
+    exportName: settings.EXPORT_NAME,
     date,
     table: settings.CLICKHOUSE_TABLE,
     prefix: settings.S3_PREFIX,

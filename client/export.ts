@@ -9,11 +9,15 @@ import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
-import { startExportDay } from './start-export';
+import { SettingsConflictError, startExportDay } from './start-export';
 import { connectTemporal } from './temporal-client';
+import { watchForWorker } from './worker-check';
+
+/** Exit code of a start refused because the day runs with other settings (docs/operations.md, "Exit codes"). */
+const EXIT_CONFLICT = 3;
 
 const program = new Command('agent-metrics export')
-  .description("Export one day's agent metrics (workflow agent-metrics-D) and wait for it")
+  .description("Export one day's agent metrics (workflow agent-metrics-<EXPORT_NAME>-D) and wait for it")
   .option('--date <YYYY-MM-DD>', 'the day to export (default: TARGET_DATE, else yesterday in EXPORT_TIMEZONE)')
   .option('--force', 're-export even if the day is delivered, verified and unchanged', false)
   .option('--no-wait', 'start the run and return without waiting for it')
@@ -46,11 +50,25 @@ async function run(): Promise<number> {
   const client = await connectTemporal(config.temporal);
   try {
     const input = exportInput(date, config.export, { force: opts.force, trigger: 'manual' });
-    const handle = await startExportDay(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
+    let handle;
+    try {
+      handle = await startExportDay(client, config.temporal.TEMPORAL_TASK_QUEUE, input);
+    } catch (err) {
+      if (!(err instanceof SettingsConflictError)) throw err;
+      const ui = workflowUiUrl(config.temporal, err.workflowId, err.runId);
+      process.stderr.write(`${date}: ${err.message}\n  Web UI: ${ui}\n`);
+      return EXIT_CONFLICT;
+    }
     const runId = handle.firstExecutionRunId;
     const ui = workflowUiUrl(config.temporal, handle.workflowId, runId);
-    process.stdout.write(`${date}: workflow ${handle.workflowId} (run ${runId})\n  Web UI: ${ui}\n`);
+    const how = handle.attached ? 'attached to the run already going with the same settings, ' : '';
+    process.stdout.write(`${date}: workflow ${handle.workflowId} (${how}run ${runId})\n  Web UI: ${ui}\n`);
     if (!opts.wait) return 0;
+    const watch = watchForWorker(
+      client,
+      { namespace: config.temporal.TEMPORAL_NAMESPACE, taskQueue: config.temporal.TEMPORAL_TASK_QUEUE },
+      process.stderr,
+    );
     try {
       const result = await handle.result();
       if (result.result === 'up-to-date') {
@@ -71,6 +89,8 @@ async function run(): Promise<number> {
       const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);
       process.stderr.write(`${date}: export failed: ${reason}\n  Web UI: ${ui}\n`);
       return 1;
+    } finally {
+      watch.stop();
     }
   } finally {
     await client.connection.close();

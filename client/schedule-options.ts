@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { ScheduledExportInput } from '../common/scheduled-types';
+import { AGENT_METRICS_EXPORT, defaultScheduleId } from '../common/workflow-ids';
 import { exportTemplate } from './command-input';
 
 export type ScheduleConfig = Config<'temporal' | 'export' | 'schedule'>;
@@ -21,6 +22,11 @@ export const SCHEDULE_OVERLAP = ScheduleOverlapPolicy.BUFFER_ALL;
 
 /** A manual trigger starts at once: if its day is being exported already, its run waits for that export. */
 export const TRIGGER_OVERLAP = ScheduleOverlapPolicy.ALLOW_ALL;
+
+/** SCHEDULE_ID, else `agent-metrics-<EXPORT_NAME>-daily`: two exports in one namespace get two schedules. */
+export function scheduleId(config: ScheduleConfig): string {
+  return config.schedule.SCHEDULE_ID ?? defaultScheduleId(config.export.EXPORT_NAME);
+}
 
 export function scheduleTimezone(config: ScheduleConfig): string {
   return config.schedule.SCHEDULE_TIMEZONE ?? config.export.EXPORT_TIMEZONE;
@@ -51,8 +57,9 @@ export function scheduleOptions(config: ScheduleConfig): ScheduleUpdateOptions {
       taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
       args: [input],
       // The server appends each run's scheduled time: <SCHEDULE_ID>-2024-03-11T06:00:00Z.
-      workflowId: config.schedule.SCHEDULE_ID,
-      staticSummary: "daily agent metrics: the day before the run's scheduled date",
+      workflowId: scheduleId(config),
+      typedSearchAttributes: [{ key: AGENT_METRICS_EXPORT, value: config.export.EXPORT_NAME }],
+      staticSummary: `daily agent metrics ${config.export.EXPORT_NAME}: the day before the run's scheduled date`,
     },
     policies: {
       overlap: SCHEDULE_OVERLAP,
@@ -66,15 +73,15 @@ export function scheduleOptions(config: ScheduleConfig): ScheduleUpdateOptions {
 /** Creates the schedule, or updates it in place to the environment's settings when it exists (paused state kept). */
 export async function createOrUpdateSchedule(client: Client, config: ScheduleConfig): Promise<'created' | 'updated'> {
   const options = scheduleOptions(config);
-  const scheduleId = config.schedule.SCHEDULE_ID;
+  const id = scheduleId(config);
   try {
-    await client.schedule.create({ scheduleId, ...options } as ScheduleOptions);
+    await client.schedule.create({ scheduleId: id, ...options } as ScheduleOptions);
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
   await client.schedule
-    .getHandle(scheduleId)
+    .getHandle(id)
     .update((prev) => ({ ...options, state: { paused: prev.state.paused, note: prev.state.note } }));
   return 'updated';
 }

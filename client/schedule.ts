@@ -15,7 +15,13 @@ import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { rangeOption } from './command-input';
-import { createOrUpdateSchedule, scheduleTimezone, TRIGGER_OVERLAP, type ScheduleConfig } from './schedule-options';
+import {
+  createOrUpdateSchedule,
+  scheduleId,
+  scheduleTimezone,
+  TRIGGER_OVERLAP,
+  type ScheduleConfig,
+} from './schedule-options';
 import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
@@ -28,7 +34,7 @@ const choose = (name: string, action: Action) => () => {
 };
 
 const program = new Command('agent-metrics schedule')
-  .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-daily)')
+  .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-<EXPORT_NAME>-daily)')
   .allowExcessArguments(false);
 
 function local(date: Date, tz: string): string {
@@ -51,7 +57,7 @@ const create: Action = async (client, config) => {
   const s = config.schedule;
   const when = s.SCHEDULE_CRON ? `cron '${s.SCHEDULE_CRON}'` : `daily at ${s.SCHEDULE_TIME}`;
   process.stdout.write(
-    `Schedule ${s.SCHEDULE_ID} ${what}: ${when} ${scheduleTimezone(config)}, overlap BUFFER_ALL, catch-up window ` +
+    `Schedule ${scheduleId(config)} ${what}: ${when} ${scheduleTimezone(config)}, overlap BUFFER_ALL, catch-up window ` +
       `${Math.round(s.SCHEDULE_CATCHUP_WINDOW / 3_600_000)}h, lookback ${s.LOOKBACK_DAYS} days, task queue ${config.temporal.TEMPORAL_TASK_QUEUE}\n`,
   );
   return describe(client, config);
@@ -119,7 +125,7 @@ interface ScheduleReport {
 }
 
 async function scheduleReport(client: Client, config: ScheduleConfig): Promise<ScheduleReport> {
-  const d = await client.schedule.getHandle(config.schedule.SCHEDULE_ID).describe();
+  const d = await client.schedule.getHandle(scheduleId(config)).describe();
   const tz = d.spec.timezone ?? 'UTC';
   const args = d.action.args as readonly Partial<ScheduledExportInput>[] | undefined;
   const notes = dstGapNote(dailyTime(d.spec.calendars), tz, args?.[0]?.lookbackDays ?? config.schedule.LOOKBACK_DAYS);
@@ -197,32 +203,28 @@ const describe: Action = async (client, config) => {
 
 const pause: Action = async (client, config) => {
   const note = program.commands.find((c) => c.name() === 'pause')?.opts<{ note?: string }>().note;
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).pause(note ?? 'paused with npm run schedule -- pause');
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} paused\n`);
+  await client.schedule.getHandle(scheduleId(config)).pause(note ?? 'paused with npm run schedule -- pause');
+  process.stdout.write(`Schedule ${scheduleId(config)} paused\n`);
   return 0;
 };
 
 const unpause: Action = async (client, config) => {
   const note = program.commands.find((c) => c.name() === 'unpause')?.opts<{ note?: string }>().note;
-  await client.schedule
-    .getHandle(config.schedule.SCHEDULE_ID)
-    .unpause(note ?? 'unpaused with npm run schedule -- unpause');
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} unpaused\n`);
+  await client.schedule.getHandle(scheduleId(config)).unpause(note ?? 'unpaused with npm run schedule -- unpause');
+  process.stdout.write(`Schedule ${scheduleId(config)} unpaused\n`);
   return 0;
 };
 
 const trigger: Action = async (client, config) => {
   const tz = scheduleTimezone(config);
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).trigger(TRIGGER_OVERLAP);
-  process.stdout.write(
-    `Triggered ${config.schedule.SCHEDULE_ID} now: the run exports ${scheduledDay(new Date(), tz)}\n`,
-  );
+  await client.schedule.getHandle(scheduleId(config)).trigger(TRIGGER_OVERLAP);
+  process.stdout.write(`Triggered ${scheduleId(config)} now: the run exports ${scheduledDay(new Date(), tz)}\n`);
   return 0;
 };
 
 const remove: Action = async (client, config) => {
-  await client.schedule.getHandle(config.schedule.SCHEDULE_ID).delete();
-  process.stdout.write(`Schedule ${config.schedule.SCHEDULE_ID} deleted (runs already started go on)\n`);
+  await client.schedule.getHandle(scheduleId(config)).delete();
+  process.stdout.write(`Schedule ${scheduleId(config)} deleted (runs already started go on)\n`);
   return 0;
 };
 
@@ -240,10 +242,10 @@ const backfill: Action = async (client, config) => {
     );
   }
   await client.schedule
-    .getHandle(config.schedule.SCHEDULE_ID)
+    .getHandle(scheduleId(config))
     .backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]);
   process.stdout.write(
-    `Schedule backfill of ${config.schedule.SCHEDULE_ID}: the runs scheduled from ${local(start, tz)} to ${local(end, tz)} ` +
+    `Schedule backfill of ${scheduleId(config)}: the runs scheduled from ${local(start, tz)} to ${local(end, tz)} ` +
       `start one after another and export ${range.from} … ${range.to}\n`,
   );
   return 0;
@@ -288,9 +290,7 @@ async function run(): Promise<number> {
     return await chosen.action(client, config);
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) {
-      process.stderr.write(
-        `error: schedule ${config.schedule.SCHEDULE_ID} does not exist (npm run schedule -- create)\n`,
-      );
+      process.stderr.write(`error: schedule ${scheduleId(config)} does not exist (npm run schedule -- create)\n`);
       return 1;
     }
     throw err;

@@ -8,7 +8,7 @@ import {
   type WorkflowHandleWithStartDetails,
 } from '@temporalio/client';
 import type { BackfillInput, BackfillProgress } from '../common/backfill-types';
-import { backfillWorkflowId, PROGRESS_QUERY } from '../common/workflow-ids';
+import { AGENT_METRICS_EXPORT, backfillWorkflowId, PROGRESS_QUERY } from '../common/workflow-ids';
 import type { backfillDays } from '../workflows';
 
 export type BackfillHandle = WorkflowHandle<typeof backfillDays>;
@@ -22,7 +22,7 @@ export async function startBackfill(
   taskQueue: string,
   input: BackfillInput,
 ): Promise<{ handle: WorkflowHandleWithStartDetails<typeof backfillDays>; attached: boolean; startedAt?: Date }> {
-  const workflowId = backfillWorkflowId(input.from, input.to);
+  const workflowId = backfillWorkflowId(input.template.exportName, input.from, input.to);
   const running = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -37,6 +37,7 @@ export async function startBackfill(
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [{ key: AGENT_METRICS_EXPORT, value: input.template.exportName }],
     staticSummary: `backfill ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''})`,
   });
   return { handle, attached: running !== undefined, ...(running ? { startedAt: running.startTime } : {}) };
@@ -44,14 +45,18 @@ export async function startBackfill(
 
 /**
  * Follows a backfill until it ends: polls its `progress` query every `pollMs` (following continue-as-new, since
- * the handle has no run id) and hands each answer to `onProgress`. Resolves with the final progress.
+ * the handle has no run id) and hands each answer to `onProgress`. A query that fails (no worker answers it within
+ * the server's 30 s, the server refuses it) goes to `onQueryError` with the number of failures in a row, and the
+ * watch goes on. Resolves with the final progress.
  */
 export async function watchBackfill(
   handle: BackfillHandle,
   onProgress: (p: BackfillProgress) => void,
   pollMs = 1_000,
+  onQueryError: (err: unknown, failuresInARow: number) => void = () => undefined,
 ): Promise<BackfillProgress> {
   let finished = false;
+  let failures = 0;
   const result = handle.result().finally(() => {
     finished = true;
   });
@@ -59,8 +64,10 @@ export async function watchBackfill(
   while (!finished) {
     try {
       onProgress(await handle.query<BackfillProgress>(PROGRESS_QUERY));
-    } catch {
-      // Between two runs (continue-as-new) or before the first workflow task: ask again shortly.
+      failures = 0;
+    } catch (err) {
+      failures += 1;
+      if (!finished) onQueryError(err, failures);
     }
     await Promise.race([delay(pollMs), result.catch(() => undefined)]);
   }

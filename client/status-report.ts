@@ -36,7 +36,7 @@ export async function collectStatus(
 ): Promise<StatusRow[]> {
   const statuses = await readDayStatuses(deps, temporal, { days, template });
   return statuses.map((s) => {
-    const workflowId = dayWorkflowId(s.date);
+    const workflowId = dayWorkflowId(template.exportName, s.date);
     const runId =
       s.lastRun?.runId ?? (s.delivery.manifest?.workflowId === workflowId ? s.delivery.manifest.runId : undefined);
     return {

@@ -3,6 +3,8 @@ import type { DeliveryState, RunTrigger } from './day-state';
 
 /** The parameters of one day's export: recorded in workflow history, defaulted from the starter's environment. */
 export interface ExportDayInput {
+  /** EXPORT_NAME: names the day's workflow, `agent-metrics-<exportName>-D` (docs/contract.md §5). */
+  readonly exportName: string;
   readonly date: string;
   readonly table: string;
   readonly prefix: string;

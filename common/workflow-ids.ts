@@ -1,13 +1,34 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-/** The workflow id of day D's export, whoever starts it: the schedule, a person, a backfill (docs/contract.md §5). */
-export function dayWorkflowId(date: string): string {
-  return `agent-metrics-${date}`;
+/** EXPORT_NAME's default, and the export of runs whose input predates it (a schedule created before it existed). */
+export const DEFAULT_EXPORT_NAME = 'default';
+
+/** A template with its export's name: schedules and backfills started before EXPORT_NAME existed have none. */
+export function withExportName<T extends { readonly exportName: string }>(template: T): T {
+  return { ...template, exportName: (template.exportName as string | undefined) ?? DEFAULT_EXPORT_NAME };
 }
 
-/** The workflow id of the backfill of `from`…`to`: running the same command twice gives one backfill. */
-export function backfillWorkflowId(from: string, to: string): string {
-  return `agent-metrics-backfill-${from}-${to}`;
+/**
+ * The workflow id of export `exportName`'s day D, whoever starts it: the schedule, a person, a backfill
+ * (docs/contract.md §5). The export's name keeps two deployments in one namespace apart.
+ */
+export function dayWorkflowId(exportName: string, date: string): string {
+  return `agent-metrics-${exportName}-${date}`;
+}
+
+/** The workflow id of export `exportName`'s backfill of `from`…`to`: the same command twice gives one backfill. */
+export function backfillWorkflowId(exportName: string, from: string, to: string): string {
+  return `agent-metrics-${exportName}-backfill-${from}-${to}`;
+}
+
+/** The schedule's id when SCHEDULE_ID is unset. */
+export function defaultScheduleId(exportName: string): string {
+  return `agent-metrics-${exportName}-daily`;
+}
+
+/** The task queue of backfills and their days, apart from the daily runs' so a backfill never delays them. */
+export function backfillTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-backfill`;
 }
 
 /** The name of the backfill workflow's query handler that returns its BackfillProgress. */
@@ -15,6 +36,9 @@ export const PROGRESS_QUERY = 'progress';
 
 /** The day a run exports, searchable in the Web UI as `AgentMetricsDate = "2024-03-10"` (registered by the stack). */
 export const AGENT_METRICS_DATE = defineSearchAttributeKey('AgentMetricsDate', SearchAttributeType.KEYWORD);
+
+/** The export a run belongs to, searchable as `AgentMetricsExport = "default"` (registered by the stack). */
+export const AGENT_METRICS_EXPORT = defineSearchAttributeKey('AgentMetricsExport', SearchAttributeType.KEYWORD);
 
 /** Set by the server on every schedule-started run: the nominal (scheduled) time of the action. */
 export const SCHEDULED_START_TIME = defineSearchAttributeKey(

@@ -112,6 +112,10 @@ const temporalSchema = z.object({
 });
 
 const exportSchema = z.object({
+  EXPORT_NAME: z
+    .string()
+    .default('default')
+    .refine((v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'expected a short name: a-z, 0-9 and -, at most 41 characters'),
   CLICKHOUSE_TABLE: identifier('conversations'),
   S3_PREFIX: z
     .string()
@@ -138,7 +142,8 @@ const workerSchema = z.object({
 });
 
 const scheduleSchema = z.object({
-  SCHEDULE_ID: z.string().trim().min(1).default('agent-metrics-daily'),
+  // No default here: unset means agent-metrics-<EXPORT_NAME>-daily (client/schedule-options.ts).
+  SCHEDULE_ID: optionalText,
   // No default here: unset means EXPORT_TIMEZONE (a defaulted schema would always answer UTC).
   SCHEDULE_TIMEZONE: z
     .string()

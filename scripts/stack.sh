@@ -63,7 +63,7 @@ print_summary() {
   print_status
   cat <<EOF
 
-  Temporal     $STACK_HOST:$TEMPORAL_PORT   namespace $TEMPORAL_NAMESPACE_NAME, search attribute $SEARCH_ATTRIBUTE
+  Temporal     $STACK_HOST:$TEMPORAL_PORT   namespace $TEMPORAL_NAMESPACE_NAME, search attributes ${SEARCH_ATTRIBUTES[*]}
   Web UI       ${C_BOLD}http://$STACK_HOST:$TEMPORAL_UI_PORT${C_OFF}
   ClickHouse   http://$STACK_HOST:$CLICKHOUSE_HTTP_PORT   table $CLICKHOUSE_DB.$CLICKHOUSE_TABLE_NAME (native protocol: $CLICKHOUSE_TCP_PORT)
   MinIO (S3)   http://$STACK_HOST:$MINIO_PORT   bucket $S3_BUCKET; console http://$STACK_HOST:$MINIO_CONSOLE_PORT ($MINIO_ROOT_USER / $MINIO_ROOT_PASSWORD)

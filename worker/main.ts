@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { BusinessMetrics, DeliveryClock, STEP_DURATION_BUCKETS, stepMetricsInterceptor } from './business-metrics';
 import { WORKFLOW_BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './bundle';
 import { noTracingSinks, startTracing } from './tracing';
+import { backfillTaskQueue } from '../common/workflow-ids';
 
 /** The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources. */
 function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
@@ -20,7 +21,11 @@ function workflowSource(): { workflowBundle: { codePath: string } } | { workflow
     : { workflowsPath: require.resolve('../workflows') };
 }
 
-/** The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM. */
+/**
+ * The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE (exports started by a person or the
+ * schedule) and on its `-backfill` queue (backfills and their days) until SIGINT or SIGTERM. Each queue has its own
+ * task slots (WORKER_MAX_CONCURRENT_ACTIVITIES each), so a long backfill never delays the daily run.
+ */
 async function run(): Promise<void> {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker', 'export']);
   const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
@@ -43,7 +48,7 @@ async function run(): Promise<void> {
           },
   });
   const services = createServices(config);
-  const metrics = new BusinessMetrics(Runtime.instance().metricMeter, process.env.EXPORT_NAME ?? 'default');
+  const metrics = new BusinessMetrics(Runtime.instance().metricMeter, config.export.EXPORT_NAME);
   const clock = new DeliveryClock(metrics);
   const ticking = setInterval(() => clock.tick(), 15_000).unref();
   // The newest delivered day, so the age gauge is right from the start (a failure here only delays the gauge).
@@ -53,23 +58,29 @@ async function run(): Promise<void> {
   const tracing = startTracing();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.TEMPORAL_NAMESPACE,
-      taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
-      ...workflowSource(),
-      activities: createActivities(services),
-      interceptors: {
-        activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
-        // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
-        workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
-      },
-      sinks: tracing?.sinks ?? noTracingSinks(),
-      maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
-    });
+    const queues = [config.temporal.TEMPORAL_TASK_QUEUE, backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE)];
+    const activities = createActivities(services);
+    const workers = await Promise.all(
+      queues.map((taskQueue) =>
+        Worker.create({
+          connection,
+          namespace: config.temporal.TEMPORAL_NAMESPACE,
+          taskQueue,
+          ...workflowSource(),
+          activities,
+          interceptors: {
+            activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
+            // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
+            workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+          },
+          sinks: tracing?.sinks ?? noTracingSinks(),
+          maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        }),
+      ),
+    );
     logger.info(
       {
-        taskQueue: config.temporal.TEMPORAL_TASK_QUEUE,
+        taskQueues: queues,
         namespace: config.temporal.TEMPORAL_NAMESPACE,
         temporal: config.temporal.TEMPORAL_ADDRESS,
         metrics: config.worker.METRICS_ADDRESS === 'off' ? 'off' : `http://${config.worker.METRICS_ADDRESS}/metrics`,
@@ -77,7 +88,15 @@ async function run(): Promise<void> {
       },
       'worker started',
     );
-    await worker.run();
+    // Worker.run installs the SIGINT/SIGTERM shutdown on each; one failing stops the other, so none runs half-way.
+    await Promise.all(
+      workers.map((w) =>
+        w.run().catch((err: unknown) => {
+          for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
+          throw err;
+        }),
+      ),
+    );
     logger.info('worker stopped');
   } finally {
     clearInterval(ticking);

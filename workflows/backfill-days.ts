@@ -17,6 +17,7 @@ import { batches, chunksOf, CHUNKS_PER_RUN, rangeText } from './backfill/chunks'
 import { ConcurrencyLimit } from './backfill/concurrency';
 import { pipeline, unwrap } from './backfill/pipeline';
 import { BackfillTracker, failedOutcome, runOutcome, skippedOutcome } from './backfill/progress';
+import { withExportName } from '../common/workflow-ids';
 import { runDay } from './run-day';
 
 export { progressQuery } from './backfill/progress';
@@ -32,15 +33,16 @@ interface PreparedChunk {
 }
 
 /**
- * A backfill of `from`…`to` (workflow `agent-metrics-backfill-<from>-<to>`). Chunk by chunk (`chunkDays`): plan
+ * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`, on the backfill task queue). Chunk by chunk (`chunkDays`): plan
  * every day of the chunk at once (one ClickHouse query, manifests, latest runs) and compute the days to export in
- * one ClickHouse query per batch; then run each day as its own child `agent-metrics-D` (own file, verification and
+ * one ClickHouse query per batch; then run each day as its own child `agent-metrics-<export>-D` (own file, verification and
  * manifest), at most `concurrency` at a time, while the next chunk is planned and computed. A failed day is
  * recorded and the others go on. After chunkDays × CHUNKS_PER_RUN days the workflow continues as new, carrying
  * the tally of outcomes (counts and a bounded list of days), so a range of any length stays far inside Temporal's
  * history and payload limits.
  */
-export async function backfillDays(input: BackfillInput): Promise<BackfillProgress> {
+export async function backfillDays(started: BackfillInput): Promise<BackfillProgress> {
+  const input: BackfillInput = { ...started, template: withExportName(started.template) };
   const carried = input.carried ?? { next: input.from, startedAt: new Date().toISOString(), tally: EMPTY_TALLY };
   const tracker = new BackfillTracker(input, carried.startedAt, carried.tally);
   const slots = new ConcurrencyLimit(input.concurrency);

@@ -25,15 +25,17 @@ class ExportOutcomes implements WorkflowInboundCallsInterceptor {
     next: (input: WorkflowExecuteInput) => Promise<unknown>,
   ): Promise<unknown> {
     if (workflowInfo().workflowType !== 'exportDay') return next(input);
-    const { trigger } = (input.args[0] ?? {}) as Partial<ExportDayInput>;
+    const { trigger, exportName } = (input.args[0] ?? {}) as Partial<ExportDayInput>;
+    const labels = { export: exportName ?? 'default' };
     try {
       const result = (await next(input)) as ExportDayResult;
       if (result.result === 'up-to-date') {
-        exportsTotal.add(1, { result: 'up-to-date', reason: `${trigger ?? 'unknown'}: verified` });
+        exportsTotal.add(1, { ...labels, result: 'up-to-date', reason: `${trigger ?? 'unknown'}: verified` });
       }
       return result;
     } catch (err) {
-      if (!(err instanceof ContinueAsNew)) exportsTotal.add(1, { result: 'failed', reason: `${trigger ?? 'unknown'}` });
+      if (!(err instanceof ContinueAsNew))
+        exportsTotal.add(1, { ...labels, result: 'failed', reason: `${trigger ?? 'unknown'}` });
       throw err;
     }
   }

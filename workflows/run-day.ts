@@ -2,7 +2,8 @@ import { proxyActivities, startChild, type ParentClosePolicy } from '@temporalio
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { PlanningActivities } from '../activities';
 import type { ExportDayInput, ExportDayResult } from '../common/export-types';
-import { AGENT_METRICS_DATE, dayWorkflowId } from '../common/workflow-ids';
+import { RUN_SETTINGS_MEMO, runSettings } from '../common/run-settings';
+import { AGENT_METRICS_DATE, AGENT_METRICS_EXPORT, dayWorkflowId } from '../common/workflow-ids';
 import { RETRY } from './activity-options';
 import { exportDay } from './export-day';
 
@@ -21,11 +22,14 @@ export interface DayRun {
 }
 
 /**
- * Runs day D's export as child workflow `agent-metrics-D` (the same id whoever starts it), or, when that id is
- * already running (the schedule, a person, another backfill), waits for that run: never two exports of one day.
+ * Runs day D's export as child workflow `agent-metrics-<export>-D` (the same id whoever starts it), recording the
+ * settings that change the file in its memo. When that id is already running (the schedule, a person, another
+ * backfill) with the same settings, waits for that run: never two exports of one day. With other settings the day
+ * fails with a SettingsConflict naming the running run and each difference (docs/contract.md §5).
  */
 export async function runDay(input: ExportDayInput, parentClosePolicy: ParentClosePolicy): Promise<DayRun> {
-  const workflowId = dayWorkflowId(input.date);
+  const workflowId = dayWorkflowId(input.exportName, input.date);
+  const settings = runSettings(input);
   let child;
   try {
     child = await startChild(exportDay, {
@@ -33,14 +37,18 @@ export async function runDay(input: ExportDayInput, parentClosePolicy: ParentClo
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       parentClosePolicy,
-      typedSearchAttributes: [{ key: AGENT_METRICS_DATE, value: input.date }],
-      staticSummary: `agent metrics for ${input.date} (${input.trigger})`,
+      memo: { [RUN_SETTINGS_MEMO]: settings },
+      typedSearchAttributes: [
+        { key: AGENT_METRICS_DATE, value: input.date },
+        { key: AGENT_METRICS_EXPORT, value: input.exportName },
+      ],
+      staticSummary: `agent metrics ${input.exportName} for ${input.date} (${input.trigger})`,
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const result = await attach.awaitExport.executeWithOptions(
       { summary: `wait for ${workflowId} (already running)` },
-      [{ workflowId }],
+      [{ workflowId, settings }],
     );
     return { result, attached: true };
   }

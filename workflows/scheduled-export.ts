@@ -10,7 +10,13 @@ import {
 import type { PlanningActivities } from '../activities';
 import { failureText } from '../common/failure-text';
 import type { ScheduledDayOutcome, ScheduledExportInput, ScheduledExportResult } from '../common/scheduled-types';
-import { AGENT_METRICS_DATE, nominalTimeFromWorkflowId, SCHEDULED_START_TIME } from '../common/workflow-ids';
+import {
+  AGENT_METRICS_DATE,
+  AGENT_METRICS_EXPORT,
+  nominalTimeFromWorkflowId,
+  SCHEDULED_START_TIME,
+  withExportName,
+} from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
 import { runDay } from './run-day';
 
@@ -42,18 +48,21 @@ function why(d: ScheduledDayOutcome): string {
 
 /**
  * One action of the daily schedule: exports the day before the local date of its scheduled time (as child
- * `agent-metrics-D`), and re-checks the LOOKBACK_DAYS days before that: it re-exports those whose source rows changed
+ * `agent-metrics-<export>-D`), and re-checks the LOOKBACK_DAYS days before that: it re-exports those whose source rows changed
  * since their export (late data) and exports those never delivered that hold data (a run the schedule skipped). Children are ABANDONed on parent close: a day's export finishes on its own even
  * if this run is cancelled or terminated. Fails (after every day ended) if any day failed.
  */
 export async function scheduledExport(input: ScheduledExportInput): Promise<ScheduledExportResult> {
   const nominal = nominalTime(input).toISOString();
-  const t = input.template;
+  const t = withExportName(input.template);
   const planned = await plan.planScheduledRun.executeWithOptions({ summary: `plan run of ${nominal}` }, [
     { nominalTime: nominal, scheduleTimezone: input.scheduleTimezone, lookbackDays: input.lookbackDays, template: t },
   ]);
   const { day } = planned;
-  upsertSearchAttributes([{ key: AGENT_METRICS_DATE, value: day }]);
+  upsertSearchAttributes([
+    { key: AGENT_METRICS_DATE, value: day },
+    { key: AGENT_METRICS_EXPORT, value: t.exportName },
+  ]);
   const again = planned.lookback.filter((p) => p.action === 'run');
   // Stale days whose source shrank keep their delivered file: say so, an operator decides (--allow-shrink).
   const kept = planned.lookback.filter((p) => p.shrank).map((p) => `${p.date} (${p.why})`);

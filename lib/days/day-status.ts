@@ -12,7 +12,10 @@ import { dayState, planDay } from './day-plan';
 /** S3 and Temporal look-ups in flight at once while reading many days. */
 const LOOKUPS_IN_FLIGHT = 16;
 
-export type StatusTemplate = Pick<ExportTemplate, 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'>;
+export type StatusTemplate = Pick<
+  ExportTemplate,
+  'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'
+>;
 
 export interface StatusQuery {
   readonly days: readonly string[];
@@ -26,10 +29,10 @@ export interface PlanQuery extends StatusQuery {
   readonly allowShrink?: boolean;
 }
 
-/** The latest run of day D's workflow, or undefined when it never ran. */
-export async function lastRun(temporal: Client, date: string): Promise<LastRun | undefined> {
+/** The latest run of export `exportName`'s day D workflow, or undefined when it never ran. */
+export async function lastRun(temporal: Client, exportName: string, date: string): Promise<LastRun | undefined> {
   try {
-    const d = await temporal.workflow.getHandle(dayWorkflowId(date)).describe();
+    const d = await temporal.workflow.getHandle(dayWorkflowId(exportName, date)).describe();
     return {
       status: d.status.name,
       runId: d.runId,
@@ -64,7 +67,7 @@ export async function readDayStatuses(
         fingerprint: s.fingerprint,
         sourceRows: s.sourceRows,
       }),
-      lastRun(temporal, s.date),
+      lastRun(temporal, t.exportName, s.date),
     ]);
     return {
       date: s.date,

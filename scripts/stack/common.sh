@@ -54,7 +54,8 @@ LP_CLICKHOUSE_PASSWORD_VALUE="agent-metrics-reader-secret"
 CLICKHOUSE_DB="agent_metrics"
 CLICKHOUSE_TABLE_NAME="conversations"
 TEMPORAL_NAMESPACE_NAME="default"
-SEARCH_ATTRIBUTE="AgentMetricsDate"
+# Keyword search attributes every day run carries: its day and its export (EXPORT_NAME).
+SEARCH_ATTRIBUTES=(AgentMetricsDate AgentMetricsExport)
 
 WAIT_TIMEOUT="${STACK_WAIT_TIMEOUT:-90}"
 SERVICES=(temporal clickhouse minio)

@@ -97,11 +97,13 @@ start_process() {
   case "$1" in
     temporal)
       mkdir -p "$STACK_DIR/temporal"
+      local attributes=() name
+      for name in "${SEARCH_ATTRIBUTES[@]}"; do attributes+=(--search-attribute "$name=Keyword"); done
       launch temporal "$STACK_DIR/temporal" "$TEMPORAL_BIN" server start-dev \
         --ip "$STACK_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
         --metrics-port "$TEMPORAL_METRICS_PORT" --http-port "$TEMPORAL_HTTP_PORT" \
         --db-filename "$STACK_DIR/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE_NAME" \
-        --search-attribute "$SEARCH_ATTRIBUTE=Keyword" --log-level warn \
+        "${attributes[@]}" --log-level warn \
         --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
       ;;
     clickhouse)

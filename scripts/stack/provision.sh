@@ -44,16 +44,18 @@ provision_minio() {
   provision_minio_users
 }
 
-# start-dev registers it from --search-attribute; Docker mode's one-shot does too. This catches anything else
+# start-dev registers them from --search-attribute; Docker mode's one-shot does too. This catches anything else
 # (an older dev-server database, a hand-made cluster).
 provision_temporal() {
-  local list
+  local list name
   list=$(local_temporal operator search-attribute list 2>&1) || die "listing Temporal search attributes failed: $list"
-  if ! grep -Eq "^[[:space:]]*${SEARCH_ATTRIBUTE}[[:space:]]+Keyword" <<<"$list"; then
-    info "registering search attribute $SEARCH_ATTRIBUTE (Keyword)"
-    local_temporal operator search-attribute create --name "$SEARCH_ATTRIBUTE" --type Keyword >/dev/null ||
-      die "could not register the $SEARCH_ATTRIBUTE search attribute"
-  fi
+  for name in "${SEARCH_ATTRIBUTES[@]}"; do
+    if ! grep -Eq "^[[:space:]]*${name}[[:space:]]+Keyword" <<<"$list"; then
+      info "registering search attribute $name (Keyword)"
+      local_temporal operator search-attribute create --name "$name" --type Keyword >/dev/null ||
+        die "could not register the $name search attribute"
+    fi
+  done
 }
 
 provision() {

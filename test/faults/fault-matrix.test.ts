@@ -221,7 +221,7 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
       const results = await Promise.all(starters);
       const problems = results.filter((r) => r.code !== 0).map((r) => `export exited ${r.code}: ${r.stderr}`);
       const runs: string[] = [];
-      for await (const w of client.workflow.list({ query: `WorkflowId = '${dayWorkflowId(raceDay!)}'` })) {
+      for await (const w of client.workflow.list({ query: `WorkflowId = '${dayWorkflowId('default', raceDay!)}'` })) {
         if (w.taskQueue === env.TEMPORAL_TASK_QUEUE) runs.push(w.runId);
       }
       if (runs.length !== 1) problems.push(`${runs.length} runs for the day, expected one`);

@@ -8,6 +8,7 @@ export function testInput(
   overrides: Partial<ExportDayInput> = {},
 ): ExportDayInput {
   return {
+    exportName: 'default',
     date,
     table,
     prefix,
@@ -25,6 +26,7 @@ export function testInput(
 
 /** The export settings of workflow tests with stubbed activities: the defaults' data waits (10 min polls, 6 h). */
 export const STUB_TEMPLATE: ExportTemplate = {
+  exportName: 'default',
   table: 'conversations',
   prefix: 'agent_metrics',
   timezone: 'UTC',

@@ -8,6 +8,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { backfillTaskQueue } from '../../common/workflow-ids';
 import type { Services } from '../../lib/services';
 import { installQuietRuntime } from './runtime';
 import type { StackContext } from './stack-context';
@@ -15,8 +16,8 @@ import type { StackContext } from './stack-context';
 type Activities = ReturnType<typeof createActivities>;
 
 /**
- * Runs a worker with the real activities on its own task queue until `stop()` is called; `override` may wrap some of
- * them (a fault injected around the real step).
+ * Runs a worker with the real activities on its own task queue, and on that queue's backfill queue as the worker
+ * process does, until `stop()` is called; `override` may wrap some of them (a fault injected around the real step).
  */
 export async function startWorker(
   address: string,
@@ -27,18 +28,17 @@ export async function startWorker(
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: { ...createActivities(deps), ...override(createActivities(deps)) },
-  });
-  const running = worker.run();
+  const activities = { ...createActivities(deps), ...override(createActivities(deps)) };
+  const workers = await Promise.all(
+    [taskQueue, backfillTaskQueue(taskQueue)].map((queue) =>
+      Worker.create({ connection, namespace, taskQueue: queue, workflowBundle: bundle, activities }),
+    ),
+  );
+  const running = Promise.all(workers.map((w) => w.run()));
   return {
     taskQueue,
     stop: async () => {
-      worker.shutdown();
+      for (const w of workers) w.shutdown();
       await running;
       await connection.close();
     },

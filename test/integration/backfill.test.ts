@@ -96,6 +96,7 @@ describe('backfill on the real stack', function () {
 
   const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate => {
     const {
+      exportName,
       table: tb,
       prefix: px,
       timezone,
@@ -105,7 +106,18 @@ describe('backfill on the real stack', function () {
       pollIntervalMs,
       waitTimeoutMs,
     } = testInput('2000-01-01', suite.table, suite.prefix);
-    return { table: tb, prefix: px, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, ...overrides };
+    return {
+      exportName,
+      table: tb,
+      prefix: px,
+      timezone,
+      statuses,
+      minRows,
+      onEmpty,
+      pollIntervalMs,
+      waitTimeoutMs,
+      ...overrides,
+    };
   };
   const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
     from,
@@ -217,7 +229,7 @@ describe('backfill on the real stack', function () {
       );
       const m = await manifest(d);
       assert.equal(m.reason, 'backfill: missing');
-      assert.equal(m.workflow.id, `agent-metrics-${d}`);
+      assert.equal(m.workflow.id, `agent-metrics-default-${d}`);
     }
     assert.equal((await manifest(d2)).generatedAt, before.generatedAt, 'the verified day was not exported again');
     assert.ok(
@@ -260,12 +272,12 @@ describe('backfill on the real stack', function () {
     await printed(first, /Started backfill/);
     first.kill('SIGKILL');
     await firstDone;
-    const id = backfillWorkflowId(d1, d4);
+    const id = backfillWorkflowId('default', d1, d4);
     assert.equal((await suite.client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
 
     const second = await runCli('backfill', ['--from', d1, '--to', d4], env);
     assert.equal(second.code, 0, second.stderr + second.stdout);
-    assert.match(second.stdout, /Attached to backfill agent-metrics-backfill-/);
+    assert.match(second.stdout, /Attached to backfill agent-metrics-default-backfill-/);
     assert.match(second.stdout, /4 days: 4 exported and verified/);
     for (const d of days) assert.ok((await manifest(d)).csv.sha256, d);
     assert.equal((await csvRows(days[2]!)).length, 0, 'the empty day got its header-only file');
@@ -291,17 +303,54 @@ describe('backfill on the real stack', function () {
         pollIntervalMs: 1_000,
       }),
     );
-    const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
+    // The same settings as that run (ON_EMPTY among them): a backfill with others would be refused, not attach.
+    const { handle } = await startBackfill(
+      suite.client,
+      suite.worker.taskQueue,
+      backfillInput(d1, d2, { template: template({ onEmpty: 'publish' }) }),
+    );
     const final = await watchBackfill(handle, () => undefined, 200);
     const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
     assert.equal(result[d1]?.result, 'exported');
     assert.equal(result[d2]?.result, 'exported');
     assert.match(result[d2]!.detail, /waited for the run already going/);
     const runs = [];
-    const query = `WorkflowId = 'agent-metrics-${d2}' AND StartTime >= '${since}'`;
+    const query = `WorkflowId = 'agent-metrics-default-${d2}' AND StartTime >= '${since}'`;
     for await (const w of suite.client.workflow.list({ query })) runs.push(w.runId);
     assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
     assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
+  });
+
+  it('records a day whose run is going with other settings as failed, naming the run, instead of waiting', async () => {
+    const [d1, d2] = randomPastRange(2) as [string, string];
+    await insertCalls(ctx.clickhouse, database, suite.table, dayRows(d1, 'UTC', 1));
+    // "Someone else" runs d2 asking for more rows than it holds: it waits for data long after this test.
+    const other = await startExportDay(
+      suite.client,
+      suite.worker.taskQueue,
+      testInput(d2, suite.table, suite.prefix, {
+        minRows: 1_000,
+        waitTimeoutMs: 600_000,
+        pollIntervalMs: 1_000,
+      }),
+    );
+    try {
+      const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
+      const final = await watchBackfill(handle, () => undefined, 200);
+      const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
+      assert.equal(result[d1]?.result, 'exported');
+      assert.equal(result[d2]?.result, 'failed');
+      assert.match(
+        result[d2]!.detail,
+        new RegExp(
+          `agent-metrics-default-${d2} is already running \\(run ${other.firstExecutionRunId}\\) with other settings`,
+        ),
+      );
+      assert.match(result[d2]!.detail, /MIN_ROWS: running '1000', this start '1'/);
+      assert.equal((await other.describe()).status.name, 'RUNNING', 'the other run goes on');
+    } finally {
+      await other.terminate('test done');
+    }
   });
 
   it('prints the plan with --dry-run and starts nothing', async () => {
@@ -316,7 +365,7 @@ describe('backfill on the real stack', function () {
     assert.match(out.stdout, new RegExp(`${days[1]}\\s+missing\\s+0\\s+run\\s+missing, and the source holds 0 rows`));
     assert.match(out.stdout, /3 days: 2 would run, 0 would wait for a run already going, 1 skipped/);
     await assert.rejects(
-      suite.client.workflow.getHandle(backfillWorkflowId(days[0]!, days[2]!)).describe(),
+      suite.client.workflow.getHandle(backfillWorkflowId('default', days[0]!, days[2]!)).describe(),
       WorkflowNotFoundError,
     );
   });

@@ -131,7 +131,7 @@ describe('worker processes and the export command', function () {
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, new RegExp(`s3://${ctx.deps.bucket}/${prefix}/${date}/agent_metrics_${date}\\.csv`));
       assert.match(first.stdout, /exported 4 agent rows from 40 source rows/);
-      assert.match(first.stdout, new RegExp(`Web UI: http.*/workflows/agent-metrics-${date}`));
+      assert.match(first.stdout, new RegExp(`Web UI: http.*/workflows/agent-metrics-default-${date}`));
       const second = await exportCommand(['--date', date], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /up to date/);

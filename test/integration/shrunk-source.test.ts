@@ -46,6 +46,7 @@ describe('a day whose source shrank (deleted rows) keeps its delivered file', fu
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
 
   const template = (): ExportTemplate => ({
+    exportName: 'default',
     table: suite.table,
     prefix: suite.prefix,
     timezone: 'UTC',

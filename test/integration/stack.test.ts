@@ -166,7 +166,7 @@ describe('the local stack', function () {
     }
   });
 
-  it('runs a workflow on the Temporal dev server with the AgentMetricsDate search attribute registered', async function () {
+  it('runs a workflow on the Temporal dev server with the AgentMetricsDate and AgentMetricsExport search attributes registered', async function () {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
     try {
@@ -176,6 +176,11 @@ describe('the local stack', function () {
         customAttributes?.AgentMetricsDate,
         INDEXED_VALUE_TYPE_KEYWORD,
         'AgentMetricsDate is registered as a Keyword',
+      );
+      assert.equal(
+        customAttributes?.AgentMetricsExport,
+        INDEXED_VALUE_TYPE_KEYWORD,
+        'AgentMetricsExport is registered as a Keyword',
       );
 
       const client = new Client({ connection, namespace });

@@ -24,6 +24,7 @@ describe('status on the real stack', function () {
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
 
   const template = () => ({
+    exportName: 'default',
     table: suite.table,
     prefix: suite.prefix,
     timezone: 'UTC',
@@ -88,7 +89,9 @@ describe('status on the real stack', function () {
       );
       assert.equal(by[verified]!.agents, 1);
       assert.equal(by[verified]!.sourceRows, 5);
-      assert.ok(by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-${verified}/`));
+      assert.ok(
+        by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-default-${verified}/`),
+      );
       assert.equal(by[stale]!.sourceRows, 7);
       assert.equal(by[stale]!.exportedSourceRows, 6);
       assert.match(by[stale]!.detail, /source rows changed/);
@@ -97,7 +100,7 @@ describe('status on the real stack', function () {
       assert.match(by[failed]!.detail, /last run failed/);
       assert.equal(by[failed]!.runId, failing.firstExecutionRunId);
       assert.equal(by[running]!.runId, waiting.firstExecutionRunId);
-      assert.equal(by[running]!.workflowId, `agent-metrics-${running}`);
+      assert.equal(by[running]!.workflowId, `agent-metrics-default-${running}`);
 
       const json = await runCli('status', ['--from', verified, '--to', running, '--json'], cliEnv());
       assert.equal(json.code, 0, json.stderr);

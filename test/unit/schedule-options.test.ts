@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { scheduleOptions } from '../../client/schedule-options';
+import { scheduleId, scheduleOptions } from '../../client/schedule-options';
 import { loadConfig } from '../../lib/config';
 
 describe('schedule options', () => {
@@ -17,12 +17,20 @@ describe('schedule options', () => {
     assert.equal(o.policies?.overlap, ScheduleOverlapPolicy.BUFFER_ALL);
     assert.equal(o.policies?.catchupWindow, 3 * 86_400_000);
     assert.equal(o.action.workflowType, 'scheduledExport');
-    assert.equal(o.action.workflowId, 'agent-metrics-daily');
+    assert.equal(o.action.workflowId, 'agent-metrics-default-daily');
     const [input] = o.action.args as [
       { scheduleTimezone: string; lookbackDays: number; template: { timezone: string } },
     ];
     assert.equal(input.scheduleTimezone, 'America/New_York');
     assert.equal(input.lookbackDays, 3);
+  });
+
+  it('names the export in the schedule id unless SCHEDULE_ID is set', () => {
+    const named = loadConfig(['temporal', 'export', 'schedule'], { ...base, EXPORT_NAME: 'emea' });
+    assert.equal(scheduleId(named), 'agent-metrics-emea-daily');
+    assert.equal(scheduleOptions(named).action.workflowId, 'agent-metrics-emea-daily');
+    const set = loadConfig(['temporal', 'export', 'schedule'], { ...base, EXPORT_NAME: 'emea', SCHEDULE_ID: 'mine' });
+    assert.equal(scheduleId(set), 'mine');
   });
 
   it('takes SCHEDULE_TIMEZONE, SCHEDULE_TIME or SCHEDULE_CRON when set', () => {

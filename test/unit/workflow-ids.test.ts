@@ -1,16 +1,32 @@
 import assert from 'node:assert/strict';
-import { dayWorkflowId, nominalTimeFromWorkflowId } from '../../common/workflow-ids';
+import {
+  backfillWorkflowId,
+  backfillTaskQueue,
+  dayWorkflowId,
+  defaultScheduleId,
+  nominalTimeFromWorkflowId,
+} from '../../common/workflow-ids';
 
 describe('workflow ids', () => {
-  it('names the one workflow id a day has, as the export command does', () => {
-    assert.equal(dayWorkflowId('2024-03-10'), 'agent-metrics-2024-03-10');
+  it('names the export and the day in the one workflow id a day has', () => {
+    assert.equal(dayWorkflowId('default', '2024-03-10'), 'agent-metrics-default-2024-03-10');
+    assert.equal(dayWorkflowId('emea', '2024-03-10'), 'agent-metrics-emea-2024-03-10');
+  });
+
+  it('names the export in the backfill id, the default schedule id and keeps backfills on their own queue', () => {
+    assert.equal(
+      backfillWorkflowId('emea', '2024-01-01', '2024-01-31'),
+      'agent-metrics-emea-backfill-2024-01-01-2024-01-31',
+    );
+    assert.equal(defaultScheduleId('emea'), 'agent-metrics-emea-daily');
+    assert.equal(backfillTaskQueue('agent-metrics'), 'agent-metrics-backfill');
   });
 
   it('reads the nominal time the server appends to a scheduled run id', () => {
     assert.equal(
-      nominalTimeFromWorkflowId('agent-metrics-daily-2024-03-11T06:00:00Z')?.toISOString(),
+      nominalTimeFromWorkflowId('agent-metrics-default-daily-2024-03-11T06:00:00Z')?.toISOString(),
       '2024-03-11T06:00:00.000Z',
     );
-    assert.equal(nominalTimeFromWorkflowId('agent-metrics-2024-03-10'), undefined);
+    assert.equal(nominalTimeFromWorkflowId('agent-metrics-default-2024-03-10'), undefined);
   });
 });

@@ -87,6 +87,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
     only: 'all',
     chunkDays: 31,
     template: {
+      exportName: 'default',
       table: 'conversations',
       prefix: 'p',
       timezone: 'UTC',

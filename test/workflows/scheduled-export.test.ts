@@ -9,7 +9,7 @@ import type { ScheduledPlanInput } from '../../activities/planning/plan-schedule
 import { addDays, dayRange } from '../../common/calendar';
 import type { DayPlan, DeliveryState } from '../../common/day-state';
 import type { ScheduledExportInput } from '../../common/scheduled-types';
-import { dayWorkflowId } from '../../common/workflow-ids';
+import { AGENT_METRICS_EXPORT, dayWorkflowId } from '../../common/workflow-ids';
 import { dayWindow } from '../../lib/days/day-window';
 import { scheduledDay } from '../../lib/days/schedule-day';
 import type { scheduledExport } from '../../workflows';
@@ -132,7 +132,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
 
   /**
    * Starts the run on a task queue of its own, with a worker that hosts it and its child day runs until the run ends;
-   * returns its handle and its result. Each test uses other days: a day's run has one workflow id (`agent-metrics-D`).
+   * returns its handle and its result. Each test uses other days: a day's run has one workflow id (`agent-metrics-<export>-D`).
    */
   async function run(activities: Stubs, args: ScheduledExportInput, workflowId = `scheduled-${randomUUID()}`) {
     const { worker, taskQueue } = await suite.worker(activities);
@@ -162,6 +162,18 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
       [['2024-03-10', 'scheduled', 'exported']],
     );
     assert.deepEqual(seen.exported, [{ date: '2024-03-10', reason: 'scheduled: missing' }]);
+  });
+
+  it('runs a schedule created before EXPORT_NAME existed as the export named default', async () => {
+    const seen: Seen = { plans: [], exported: [] };
+    const { exportName, ...template } = STUB_TEMPLATE;
+    assert.equal(exportName, 'default');
+    const old = { ...input({ nominalTime: '2024-04-11T02:00:00Z' }), template } as unknown as ScheduledExportInput;
+    const { handle, result } = await run(stubs(seen), old);
+    assert.equal((await result).day, '2024-04-10');
+    const child = await suite.env.client.workflow.getHandle(dayWorkflowId('default', '2024-04-10')).describe();
+    assert.equal(child.status.name, 'COMPLETED');
+    assert.equal((await handle.describe()).typedSearchAttributes.get(AGENT_METRICS_EXPORT), 'default');
   });
 
   it("takes the local date in the schedule's time zone, not in UTC", async () => {
@@ -229,7 +241,7 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     );
     for (const skipped of ['2024-06-05', '2024-06-07', '2024-06-09']) {
       await assert.rejects(
-        suite.env.client.workflow.getHandle(dayWorkflowId(skipped)).describe(),
+        suite.env.client.workflow.getHandle(dayWorkflowId('default', skipped)).describe(),
         `no run of ${skipped} was started`,
       );
     }
@@ -264,11 +276,14 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     const index = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
     const childFailed = index(
       (e) =>
-        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId('2024-07-10'),
+        e.childWorkflowExecutionFailedEventAttributes?.workflowExecution?.workflowId ===
+        dayWorkflowId('default', '2024-07-10'),
     );
     const childCompleted = ['2024-07-08', '2024-07-09'].map((d) =>
       index(
-        (e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === dayWorkflowId(d),
+        (e) =>
+          e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId ===
+          dayWorkflowId('default', d),
       ),
     );
     const runFailed = index((e) => e.workflowExecutionFailedEventAttributes != null);

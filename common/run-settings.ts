@@ -1,0 +1,76 @@
+import type { ExportDayInput } from './export-types';
+
+/**
+ * The settings of a day's run that change its file, as a run records them in its memo (`RUN_SETTINGS_MEMO`) so a
+ * second start for the same day can tell whether it asks for the same thing (docs/contract.md §5). The bucket is
+ * not among them: it is the worker's setting, not the starter's, so two starts cannot differ in it.
+ */
+export interface RunSettings {
+  readonly table: string;
+  readonly prefix: string;
+  readonly timezone: string;
+  readonly statuses: string;
+  readonly minRows: number;
+  readonly onEmpty: string;
+  readonly force: boolean;
+}
+
+/** The memo key under which every day's run records its RunSettings. */
+export const RUN_SETTINGS_MEMO = 'exportSettings';
+
+export function runSettings(input: ExportDayInput): RunSettings {
+  return {
+    table: input.table,
+    prefix: input.prefix,
+    timezone: input.timezone,
+    statuses: [...input.statuses].join(','),
+    minRows: input.minRows,
+    onEmpty: input.onEmpty,
+    force: input.force,
+  };
+}
+
+const NAMES: Record<keyof RunSettings, string> = {
+  table: 'table (CLICKHOUSE_TABLE)',
+  prefix: 'prefix (S3_PREFIX)',
+  timezone: 'time zone (EXPORT_TIMEZONE)',
+  statuses: 'statuses (INCLUDE_STATUSES)',
+  minRows: 'MIN_ROWS',
+  onEmpty: 'ON_EMPTY',
+  force: '--force',
+};
+
+/**
+ * Each setting in which `wanted` differs from the `running` run's, as "<name>: running X, this start Y". A start
+ * without --force is satisfied by a forced run (it re-exports, which is what an unforced start may also do), so only
+ * a forced start meeting an unforced run counts as a difference in force.
+ */
+export function settingDifferences(running: Partial<RunSettings>, wanted: RunSettings): string[] {
+  const differences: string[] = [];
+  for (const key of Object.keys(NAMES) as (keyof RunSettings)[]) {
+    const a = running[key];
+    const b = wanted[key];
+    if (key === 'force' ? b === true && a !== true : a !== b) {
+      differences.push(`${NAMES[key]}: running ${show(a)}, this start ${show(b)}`);
+    }
+  }
+  return differences;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(not recorded)' : `'${String(value)}'`;
+}
+
+/** The one message of a refused start, for the person at the terminal and a backfill's or schedule's day alike. */
+export function conflictMessage(workflowId: string, runId: string, differences: readonly string[]): string {
+  return (
+    `${workflowId} is already running (run ${runId}) with other settings; this start is refused: ` +
+    `${differences.join('; ')}. Wait for it to end, or cancel it, then start again.`
+  );
+}
+
+/** Whether a run's memo holds recorded RunSettings (runs started before they were recorded hold none). */
+export function recordedSettings(memo: Record<string, unknown> | undefined): Partial<RunSettings> | undefined {
+  const value = memo?.[RUN_SETTINGS_MEMO];
+  return value !== null && typeof value === 'object' ? (value as Partial<RunSettings>) : undefined;
+}
