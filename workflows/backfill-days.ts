@@ -12,6 +12,7 @@ import { addDays, dayRange } from '../common/calendar';
 import type { DayPlan } from '../common/day-state';
 import type { PrecomputedDay } from '../common/export-types';
 import { failureText } from '../common/failure-text';
+import { backfillProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
 import { batches, chunksOf, CHUNKS_PER_RUN, rangeText } from './backfill/chunks';
 import { ConcurrencyLimit } from './backfill/concurrency';
@@ -39,7 +40,8 @@ interface PreparedChunk {
  * recorded and the others go on. After chunkDays × CHUNKS_PER_RUN days the workflow continues as new, carrying
  * the outcomes, so a 365-day range stays far inside Temporal's history limits.
  */
-export async function backfillDays(input: BackfillInput): Promise<BackfillProgress> {
+export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress> {
+  const input = validated<BackfillInput>('backfillDays', raw, backfillProblems);
   const carried = input.carried ?? { next: input.from, startedAt: new Date().toISOString(), outcomes: [] };
   const tracker = new BackfillTracker(input, carried.startedAt, carried.outcomes);
   const slots = new ConcurrencyLimit(input.concurrency);

@@ -9,6 +9,7 @@ import type {
 } from '../common/export-types';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
+import { exportDayProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
 
 const quick = proxyActivities<ExportActivities>(QUICK_STEP);
@@ -89,7 +90,8 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
  * Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may hand over
  * the day already computed and written (`input.precomputed`); the run then starts at "upload".
  */
-export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
+export async function exportDay(raw: ExportDayInput): Promise<ExportDayResult> {
+  const input = validated<ExportDayInput>('exportDay', raw, exportDayProblems);
   const { date } = input;
   const precomputed = usablePrecomputed(input);
   const { stats, empty, delivery } = precomputed
