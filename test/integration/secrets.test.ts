@@ -76,6 +76,9 @@ describe('secrets never leave the process', function () {
       DATA_WAIT_TIMEOUT: '2s',
       DATA_POLL_INTERVAL: '1s',
       LOG_LEVEL: 'debug',
+      // The worker's own /metrics page is searched too (the ports file of a shared machine sets its address).
+      METRICS_ADDRESS:
+        ctx.env.METRICS_ADDRESS && ctx.env.METRICS_ADDRESS !== 'off' ? ctx.env.METRICS_ADDRESS : '127.0.0.1:9464',
     };
     const outputs: [string, string][] = [];
     const record = (what: string, res: CliResult) => outputs.push([what, `${res.stdout}\n${res.stderr}`]);
