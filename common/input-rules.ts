@@ -8,8 +8,8 @@ import { CALL_STATUSES } from './call-status';
 
 export type Check = (value: unknown) => string | undefined;
 
-/** More polls than this would crowd the run's history (each poll is a timer and an activity). */
-export const MAX_DATA_POLLS = 360;
+/** More polls would crowd the run's history: each poll is a timer and an activity, about 10 events (720 polls: ~7,000). */
+export const MAX_DATA_POLLS = 720;
 /** The shortest wait between two looks at the source table. */
 export const MIN_POLL_INTERVAL_MS = 1_000;
 /** The longest a run waits for data (a week). */

@@ -121,7 +121,7 @@ describe('configuration: values that look right but fail later', () => {
   it('refuses a poll interval that would crowd the history (DATA_POLL_INTERVAL=0s, or too many polls)', () => {
     assert.match(problemOf({ DATA_POLL_INTERVAL: '0s' }, 'DATA_POLL_INTERVAL', ['export']) ?? '', /under 1 second/);
     const many = problemOf({ DATA_POLL_INTERVAL: '1s', DATA_WAIT_TIMEOUT: '6h' }, 'DATA_POLL_INTERVAL', ['export']);
-    assert.match(many ?? '', /21600 polls, more than 360.*poll every 60 s or more/);
+    assert.match(many ?? '', /21600 polls, more than 720.*poll every 30 s or more/);
     assert.match(problemOf({ DATA_WAIT_TIMEOUT: '30d' }, 'DATA_WAIT_TIMEOUT', ['export']) ?? '', /at most 7 days/);
   });
 });
