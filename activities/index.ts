@@ -13,26 +13,43 @@ import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
 import { checkedStagingKeys, stagedObjects, type StagedBy } from './export/staged-keys';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
+import { checkedInput } from './checked-input';
 import { failFast } from './fail-fast';
 import { withWatchedQuery } from './watched-query';
 import { awaitExport, type AwaitExportInput } from './planning/await-export';
 import { computeBatch, type BatchInput } from './planning/compute-batch';
 import { planScheduledRun, type ScheduledPlan, type ScheduledPlanInput } from './planning/plan-scheduled';
 
-/** The steps of one day's export (docs/contract.md §5), bound to the worker's clients. */
+/** Activities that read or publish a day's data: the day must be over in its time zone. */
+const ENDED = { ended: true };
+
+/**
+ * The steps of one day's export (docs/contract.md §5), bound to the worker's clients. Each checks its input first
+ * (checkedInput): a run started by hand meets the same rules as one the commands start.
+ */
 export function createExportActivities(deps: Services) {
   return {
     checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
-      failFast(() => withWatchedQuery(deps.clickhouse, (query) => readWindowStats(deps, input, query))),
-    findDelivery: (q: DeliveryQuery): Promise<DeliveryCheck> => failFast(() => findDelivery(deps, q)),
-    computeMetrics: (input: ComputeInput) => failFast(() => computeMetrics(deps, input)),
-    writeCsv: (input: Parameters<typeof writeCsv>[1]) => failFast(() => writeCsv(deps, input)),
-    uploadCsv: (input: Parameters<typeof uploadCsv>[1]) => failFast(() => uploadCsv(deps, input)),
-    verifyCsv: (input: Parameters<typeof verifyCsv>[1]) => failFast(() => verifyCsv(deps, input)),
-    writeManifest: (input: ManifestInput) => failFast(() => writeManifest(deps, input)),
+      failFast(() =>
+        withWatchedQuery(deps.clickhouse, (query) =>
+          readWindowStats(deps, checkedInput('checkData', input, ENDED), query),
+        ),
+      ),
+    findDelivery: (q: DeliveryQuery): Promise<DeliveryCheck> =>
+      failFast(() => findDelivery(deps, checkedInput('findDelivery', q))),
+    computeMetrics: (input: ComputeInput) =>
+      failFast(() => computeMetrics(deps, checkedInput('computeMetrics', input, ENDED))),
+    writeCsv: (input: Parameters<typeof writeCsv>[1]) =>
+      failFast(() => writeCsv(deps, checkedInput('writeCsv', input))),
+    uploadCsv: (input: Parameters<typeof uploadCsv>[1]) =>
+      failFast(() => uploadCsv(deps, checkedInput('uploadCsv', input))),
+    verifyCsv: (input: Parameters<typeof verifyCsv>[1]) =>
+      failFast(() => verifyCsv(deps, checkedInput('verifyCsv', input))),
+    writeManifest: (input: ManifestInput) =>
+      failFast(() => writeManifest(deps, checkedInput('writeManifest', input, ENDED))),
     /** After a failed run: removes the day's staging objects of the run that staged them (derived, never given). */
     discardStaged: (input: StagedBy): Promise<void> =>
-      failFast(() => deleteObjects(deps.s3, deps.bucket, stagedObjects(input))),
+      failFast(() => deleteObjects(deps.s3, deps.bucket, stagedObjects(checkedInput('discardStaged', input)))),
   };
 }
 
@@ -45,17 +62,24 @@ function temporalOf(deps: Services & { temporal?: Client }): Client {
 export function createPlanningActivities(deps: Services & { temporal?: Client }) {
   return {
     planDays: (q: PlanQuery): Promise<DayPlan[]> =>
-      failFast(() => withWatchedQuery(deps.clickhouse, (query) => planDays(deps, temporalOf(deps), q, query))),
+      failFast(() =>
+        withWatchedQuery(deps.clickhouse, (query) =>
+          planDays(deps, temporalOf(deps), checkedInput('planDays', q), query),
+        ),
+      ),
     planScheduledRun: (input: ScheduledPlanInput): Promise<ScheduledPlan> =>
       failFast(() =>
-        withWatchedQuery(deps.clickhouse, (query) => planScheduledRun(deps, temporalOf(deps), input, query)),
+        withWatchedQuery(deps.clickhouse, (query) =>
+          planScheduledRun(deps, temporalOf(deps), checkedInput('planScheduledRun', input), query),
+        ),
       ),
-    computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> => failFast(() => computeBatch(deps, input)),
+    computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> =>
+      failFast(() => computeBatch(deps, checkedInput('computeBatch', input, ENDED))),
     awaitExport: (input: AwaitExportInput): Promise<ExportDayResult> =>
-      failFast(() => awaitExport(temporalOf(deps), input)),
+      failFast(() => awaitExport(temporalOf(deps), checkedInput('awaitExport', input))),
     removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
       failFast(async () => {
-        await deleteObjects(deps.s3, deps.bucket, checkedStagingKeys(input.keys));
+        await deleteObjects(deps.s3, deps.bucket, checkedStagingKeys(checkedInput('removeStaged', input).keys));
         return input.keys.length;
       }),
   };

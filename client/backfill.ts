@@ -68,7 +68,7 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
 async function run(): Promise<number> {
   const opts = program.opts<Options>();
   const config = loadConfig(['temporal', 'export', 'schedule']);
-  const range = rangeOption(opts, config.export.EXPORT_TIMEZONE);
+  const range = rangeOption(opts, config.export.EXPORT_TIMEZONE, undefined, { ended: true });
   const input: BackfillInput = {
     from: range.from,
     to: range.to,

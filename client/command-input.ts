@@ -4,7 +4,7 @@ import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state
 import { addDays, dayRange, InvalidDayError, parseDay } from '../common/calendar';
 import { UsageError } from '../lib/errors';
 import type { ExportTemplate } from '../common/export-types';
-import { exportInput } from './export-input';
+import { exportInput, NOT_OVER } from './export-input';
 
 /** The longest range one command takes (ten years): keeps every workflow payload small. */
 export const MAX_RANGE_DAYS = 3_660;
@@ -23,13 +23,15 @@ export function today(timezone: string): string {
 }
 
 /**
- * A date range from --from/--to: real calendar dates, from ≤ to, nothing after today in `timezone`. When `defaults`
+ * A date range from --from/--to: real calendar dates, from ≤ to, nothing after today in `timezone` (nor today itself
+ * with `options.ended`: a range to export). When `defaults`
  * is given, a missing --to is yesterday and a missing --from is `defaults.days - 1` days before --to.
  */
 export function rangeOption(
   opts: { from?: string; to?: string },
   timezone: string,
   defaults?: { days: number },
+  options: { ended?: boolean } = {},
 ): { from: string; to: string; days: string[] } {
   const now = today(timezone);
   if (!defaults && opts.from === undefined) throw new UsageError('--from <YYYY-MM-DD> is required');
@@ -38,6 +40,7 @@ export function rangeOption(
   const from = opts.from === undefined ? addDays(to, -((defaults?.days ?? 1) - 1)) : day('--from', opts.from);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   if (to > now) throw new UsageError(`--to ${to} is in the future (today is ${now} in ${timezone})`);
+  if (to === now && options.ended) throw new UsageError(`--to ${to} is not over yet in ${timezone}: ${NOT_OVER}`);
   const days = dayRange(from, to);
   if (days.length > MAX_RANGE_DAYS)
     throw new UsageError(`the range holds ${days.length} days; at most ${MAX_RANGE_DAYS} at once`);

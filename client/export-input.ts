@@ -5,7 +5,10 @@ import type { RunTrigger } from '../common/day-state';
 import { UsageError } from '../lib/errors';
 import type { ExportDayInput } from '../common/export-types';
 
-/** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Future days are refused. */
+/** Why today is refused: its window has not ended, so its data is not complete (docs/contract.md §5). */
+export const NOT_OVER = 'a day is exported once it has ended in the export time zone';
+
+/** The day to export: --date, else TARGET_DATE, else yesterday in EXPORT_TIMEZONE. Today and future days are refused. */
 export function resolveExportDay(explicit: string | undefined, env: NodeJS.ProcessEnv, timezone: string): string {
   const today = DateTime.now().setZone(timezone).toISODate() ?? '';
   const chosen =
@@ -18,6 +21,7 @@ export function resolveExportDay(explicit: string | undefined, env: NodeJS.Proce
     throw err;
   }
   if (chosen > today) throw new UsageError(`${source}: ${chosen} is in the future (today is ${today} in ${timezone})`);
+  if (chosen === today) throw new UsageError(`${source}: ${chosen} is not over yet in ${timezone}: ${NOT_OVER}`);
   return chosen;
 }
 

@@ -1,6 +1,17 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import {
+  bucketProblem,
+  checkClickHouseEndpoint,
+  checkClickHouseGiven,
+  checkDataPoll,
+  ENDPOINT_FIELDS,
+  keyPrefix,
+  maskUserinfo,
+  timeZone,
+  urlWithoutUserinfo,
+  whenParsed,
+} from './config-rules';
 import { CALL_STATUSES, type CallStatus } from '../common/call-status';
 import { parseDuration } from './durations';
 import { resolveTemporal, type TemporalConnectionOptions } from './temporal-connection';
@@ -14,13 +25,11 @@ const text = (what: string) =>
     .trim()
     .min(1, `required (${what})`);
 const optionalText = z.string().trim().min(1).optional();
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected a port number from 1 to 65535' })
-    .int('expected a port number from 1 to 65535')
-    .min(1, 'expected a port number from 1 to 65535')
-    .max(65535, 'expected a port number from 1 to 65535')
-    .default(fallback);
+const portNumber = z.coerce
+  .number({ error: 'expected a port number from 1 to 65535' })
+  .int('expected a port number from 1 to 65535')
+  .min(1, 'expected a port number from 1 to 65535')
+  .max(65535, 'expected a port number from 1 to 65535');
 const positiveInt = (fallback: number, what = 'a whole number of 1 or more') =>
   z.coerce
     .number({ error: `expected ${what}` })
@@ -44,10 +53,7 @@ const duration = (fallback: string) =>
         return z.NEVER;
       }
     });
-export const timezone = z
-  .string()
-  .default('UTC')
-  .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone name such as UTC or America/New_York');
+export const timezone = timeZone.default('UTC');
 export const statuses = z
   .string()
   .default('Answered')
@@ -69,14 +75,20 @@ const identifier = (fallback?: string) => {
   return fallback === undefined ? s : s.default(fallback);
 };
 
-const clickhouseSchema = z.object({
-  CLICKHOUSE_HOST: text('host name or URL of the ClickHouse HTTP interface'),
-  CLICKHOUSE_PORT: port(8123),
-  CLICKHOUSE_USER: z.string().default('default'),
-  CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: identifier('default'),
-  CLICKHOUSE_REQUEST_TIMEOUT: duration('10m'),
-});
+// Host, port and credentials are resolved together (lib/clickhouse/endpoint.ts): unset stays undefined here.
+const clickhouseSchema = z
+  .object({
+    CLICKHOUSE_URL: optionalText,
+    CLICKHOUSE_HOST: optionalText,
+    CLICKHOUSE_PORT: portNumber.optional(),
+    CLICKHOUSE_USER: optionalText,
+    CLICKHOUSE_PASSWORD: z.string().default(''),
+    CLICKHOUSE_CA_CERT: optionalText,
+    CLICKHOUSE_DATABASE: identifier('default'),
+    CLICKHOUSE_REQUEST_TIMEOUT: duration('10m'),
+  })
+  .superRefine(checkClickHouseEndpoint, whenParsed(...ENDPOINT_FIELDS))
+  .superRefine(...checkClickHouseGiven);
 
 const s3Schema = z
   .object({
@@ -85,12 +97,12 @@ const s3Schema = z
     AWS_SESSION_TOKEN: optionalText,
     // Unset: the AWS default chain (AWS_DEFAULT_REGION, the profile's region); see createS3 in lib/s3/client.ts.
     AWS_REGION: optionalText,
-    S3_ENDPOINT: z.url({ error: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
+    S3_ENDPOINT: urlWithoutUserinfo('http://127.0.0.1:9000').optional(),
     S3_FORCE_PATH_STYLE: bool(false),
-    S3_BUCKET_NAME: text('the bucket that receives the files').regex(
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      'expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
-    ),
+    S3_BUCKET_NAME: text('the bucket that receives the files').superRefine((name, ctx) => {
+      const problem = bucketProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   })
   .superRefine((v, ctx) => {
     if ((v.AWS_ACCESS_KEY_ID === undefined) !== (v.AWS_SECRET_ACCESS_KEY === undefined)) {
@@ -108,27 +120,25 @@ const s3Schema = z
 // see resolveTemporal in lib/temporal-connection.ts, applied by loadConfig.
 const temporalSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('agent-metrics'),
-  TEMPORAL_UI_URL: z.url({ error: 'expected a URL such as http://localhost:8233' }).optional(),
+  TEMPORAL_UI_URL: urlWithoutUserinfo('http://localhost:8233').optional(),
 });
 
-const exportSchema = z.object({
-  EXPORT_NAME: z
-    .string()
-    .default('default')
-    .refine((v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'expected a short name: a-z, 0-9 and -, at most 41 characters'),
-  CLICKHOUSE_TABLE: identifier('conversations'),
-  S3_PREFIX: z
-    .string()
-    .default('agent_metrics')
-    .transform((p) => p.replace(/^\/+|\/+$/g, ''))
-    .refine((p) => /^[A-Za-z0-9!_.*'()\-/]*$/.test(p), "expected a key prefix of letters, digits and !_.*'()-/"),
-  EXPORT_TIMEZONE: timezone,
-  INCLUDE_STATUSES: statuses,
-  MIN_ROWS: positiveInt(1),
-  DATA_POLL_INTERVAL: duration('10m'),
-  DATA_WAIT_TIMEOUT: duration('6h'),
-  ON_EMPTY: z.enum(['fail', 'publish'], { error: "expected 'fail' or 'publish'" }).default('fail'),
-});
+const exportSchema = z
+  .object({
+    EXPORT_NAME: z
+      .string()
+      .default('default')
+      .refine((v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'expected a short name: a-z, 0-9 and -, at most 41 characters'),
+    CLICKHOUSE_TABLE: identifier('conversations'),
+    S3_PREFIX: keyPrefix.default('agent_metrics'),
+    EXPORT_TIMEZONE: timezone,
+    INCLUDE_STATUSES: statuses,
+    MIN_ROWS: positiveInt(1),
+    DATA_POLL_INTERVAL: duration('10m'),
+    DATA_WAIT_TIMEOUT: duration('6h'),
+    ON_EMPTY: z.enum(['fail', 'publish'], { error: "expected 'fail' or 'publish'" }).default('fail'),
+  })
+  .superRefine(checkDataPoll, whenParsed('DATA_POLL_INTERVAL', 'DATA_WAIT_TIMEOUT'));
 
 const workerSchema = z.object({
   METRICS_ADDRESS: z
@@ -145,10 +155,7 @@ const scheduleSchema = z.object({
   // No default here: unset means agent-metrics-<EXPORT_NAME>-daily (client/schedule-options.ts).
   SCHEDULE_ID: optionalText,
   // No default here: unset means EXPORT_TIMEZONE (a defaulted schema would always answer UTC).
-  SCHEDULE_TIMEZONE: z
-    .string()
-    .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone name such as UTC or America/New_York')
-    .optional(),
+  SCHEDULE_TIMEZONE: timeZone.optional(),
   SCHEDULE_TIME: z
     .string()
     .default('02:00')
@@ -222,7 +229,8 @@ export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJ
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? section);
       const value = input[name];
-      const shown = SECRETS.has(name) || value === undefined ? '' : ` (got '${value}')`;
+      // Host and URL settings may carry user:password@; no value is shown with it.
+      const shown = SECRETS.has(name) || value === undefined ? '' : ` (got '${maskUserinfo(String(value))}')`;
       problems.push(`${name}: ${issue.message}${shown}`);
     }
   }

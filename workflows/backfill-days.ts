@@ -12,6 +12,7 @@ import { addDays, dayRange } from '../common/calendar';
 import type { DayPlan } from '../common/day-state';
 import type { PrecomputedDay } from '../common/export-types';
 import { failureText } from '../common/failure-text';
+import { backfillProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
 import { batches, chunksOf, CHUNKS_PER_RUN, rangeText } from './backfill/chunks';
 import { ConcurrencyLimit } from './backfill/concurrency';
@@ -41,7 +42,8 @@ interface PreparedChunk {
  * the tally of outcomes (counts and a bounded list of days), so a range of any length stays far inside Temporal's
  * history and payload limits.
  */
-export async function backfillDays(started: BackfillInput): Promise<BackfillProgress> {
+export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress> {
+  const started = validated<BackfillInput>('backfillDays', raw, backfillProblems);
   const input: BackfillInput = { ...started, template: withExportName(started.template) };
   const carried = input.carried ?? { next: input.from, startedAt: new Date().toISOString(), tally: EMPTY_TALLY };
   const tracker = new BackfillTracker(input, carried.startedAt, carried.tally);

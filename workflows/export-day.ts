@@ -17,6 +17,7 @@ import type {
 } from '../common/export-types';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
+import { exportDayProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP, SCAN_STEP } from './activity-options';
 
 const quick = proxyActivities<ExportActivities>(QUICK_STEP);
@@ -178,7 +179,8 @@ async function discardStagedOnFailure<T>(where: StagedWhere, work: () => Promise
  * verified. Payloads carry keys, counts and checksums only; the dataset stays in ClickHouse and S3. A backfill may
  * hand over the day already computed and written (`input.precomputed`); the run then starts at "verify".
  */
-export async function exportDay(input: ExportDayInput): Promise<ExportDayResult> {
+export async function exportDay(raw: ExportDayInput): Promise<ExportDayResult> {
+  const input = validated<ExportDayInput>('exportDay', raw, exportDayProblems);
   const { date } = input;
   const precomputed = usablePrecomputed(input);
   const { stats, empty, delivery } = precomputed

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities';
 import { failureText } from '../common/failure-text';
+import { scheduledProblems, validated } from '../common/validate-input';
 import type { ScheduledDayOutcome, ScheduledExportInput, ScheduledExportResult } from '../common/scheduled-types';
 import {
   AGENT_METRICS_DATE,
@@ -52,7 +53,8 @@ function why(d: ScheduledDayOutcome): string {
  * since their export (late data) and exports those never delivered that hold data (a run the schedule skipped). Children are ABANDONed on parent close: a day's export finishes on its own even
  * if this run is cancelled or terminated. Fails (after every day ended) if any day failed.
  */
-export async function scheduledExport(input: ScheduledExportInput): Promise<ScheduledExportResult> {
+export async function scheduledExport(raw: ScheduledExportInput): Promise<ScheduledExportResult> {
+  const input = validated<ScheduledExportInput>('scheduledExport', raw, scheduledProblems);
   const nominal = nominalTime(input).toISOString();
   const t = withExportName(input.template);
   const planned = await plan.planScheduledRun.executeWithOptions({ summary: `plan run of ${nominal}` }, [

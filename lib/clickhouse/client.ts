@@ -1,15 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseSettings } from '../config';
+import { clickhouseEndpoint } from './endpoint';
 
-/** The ClickHouse HTTP endpoint: CLICKHOUSE_HOST may be a bare host name or a full http(s) URL. */
-export function clickhouseUrl(settings: Pick<ClickHouseSettings, 'CLICKHOUSE_HOST' | 'CLICKHOUSE_PORT'>): string {
-  const host = settings.CLICKHOUSE_HOST;
-  if (/^https?:\/\//i.test(host)) {
-    const url = new URL(host);
-    if (url.port === '') url.port = String(settings.CLICKHOUSE_PORT);
-    return url.origin;
-  }
-  return `http://${host}:${settings.CLICKHOUSE_PORT}`;
+/** The ClickHouse HTTP endpoint without credentials: scheme://host:port and the path (lib/clickhouse/endpoint.ts). */
+export function clickhouseUrl(settings: Parameters<typeof clickhouseEndpoint>[0]): string {
+  const { origin, pathname } = clickhouseEndpoint(settings);
+  return `${origin}${pathname}`;
 }
 
 const TIME_LIMITS = new WeakMap<ClickHouseClient, number>();
@@ -25,10 +22,14 @@ export function queryTimeLimit(ch: ClickHouseClient): number | undefined {
 /** One client per process; it keeps a small pool of HTTP connections. */
 export function createClickHouse(settings: ClickHouseSettings): ClickHouseClient {
   const limit = Math.max(1, Math.floor((settings.CLICKHOUSE_REQUEST_TIMEOUT * 0.9) / 1000));
+  const endpoint = clickhouseEndpoint(settings);
+  const ca = settings.CLICKHOUSE_CA_CERT;
   const ch = createClient({
-    url: clickhouseUrl(settings),
-    username: settings.CLICKHOUSE_USER,
-    password: settings.CLICKHOUSE_PASSWORD,
+    url: endpoint.origin,
+    ...(endpoint.pathname ? { pathname: endpoint.pathname } : {}),
+    ...(ca !== undefined ? { tls: { ca_cert: readFileSync(ca) } } : {}),
+    username: endpoint.username,
+    password: endpoint.password,
     database: settings.CLICKHOUSE_DATABASE,
     request_timeout: settings.CLICKHOUSE_REQUEST_TIMEOUT,
     application: 'agent-metrics',

@@ -17,7 +17,7 @@ import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput, waitEndingIn } from '../helpers/export-input';
+import { daysAgo, pollEvery, testInput, uniqueExportName, waitEndingIn } from '../helpers/export-input';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
@@ -255,8 +255,10 @@ describe('backfill on the real stack', function () {
   });
 
   it('keeps running when the CLI is killed, and a second invocation attaches to it', async () => {
-    const days = randomPastRange(4);
+    // Recent days (the third one's data wait must end within 7 days of it), under an export name of its own.
+    const days = dayRange(daysAgo(6), daysAgo(3));
     const [d1, , , d4] = days as [string, string, string, string];
+    const exportName = uniqueExportName();
     const since = new Date(Date.now() - 1_000).toISOString();
     // The third day has no rows: its run waits until 8 s from now, then publishes a header-only file.
     await insertCalls(
@@ -265,19 +267,24 @@ describe('backfill on the real stack', function () {
       suite.table,
       [days[0]!, days[1]!, days[3]!].flatMap((d, i) => dayRows(d, 'UTC', i)),
     );
-    const wait = Math.ceil(waitEndingIn(days[2]!, 8_000) / 1_000);
-    const env = cliEnv({ ON_EMPTY: 'publish', DATA_WAIT_TIMEOUT: `${wait}s` });
+    const wait = waitEndingIn(days[2]!, 8_000);
+    const env = cliEnv({
+      EXPORT_NAME: exportName,
+      ON_EMPTY: 'publish',
+      DATA_WAIT_TIMEOUT: `${Math.ceil(wait / 1_000)}s`,
+      DATA_POLL_INTERVAL: `${pollEvery(wait) / 1_000}s`,
+    });
     const first = spawnCli('backfill', ['--from', d1, '--to', d4, '--concurrency', '1'], env);
     const firstDone = finished(first);
     await printed(first, /Started backfill/);
     first.kill('SIGKILL');
     await firstDone;
-    const id = backfillWorkflowId('default', d1, d4);
+    const id = backfillWorkflowId(exportName, d1, d4);
     assert.equal((await suite.client.workflow.getHandle(id).describe()).status.name, 'RUNNING');
 
     const second = await runCli('backfill', ['--from', d1, '--to', d4], env);
     assert.equal(second.code, 0, second.stderr + second.stdout);
-    assert.match(second.stdout, /Attached to backfill agent-metrics-default-backfill-/);
+    assert.match(second.stdout, new RegExp(`Attached to backfill agent-metrics-${exportName}-backfill-`));
     assert.match(second.stdout, /4 days: 4 exported and verified/);
     for (const d of days) assert.ok((await manifest(d)).csv.sha256, d);
     assert.equal((await csvRows(days[2]!)).length, 0, 'the empty day got its header-only file');
@@ -289,8 +296,10 @@ describe('backfill on the real stack', function () {
   });
 
   it('waits for a day whose export someone else is running instead of starting a second one', async () => {
-    const [d1, d2] = randomPastRange(2) as [string, string];
-    // The dev server keeps old runs: count only the runs of this test (a random day may have been used before).
+    // Recent days (d2's data wait must end within 7 days of it), under an export name of its own.
+    const [d1, d2] = [daysAgo(3), daysAgo(2)];
+    const exportName = uniqueExportName();
+    // The dev server keeps old runs: count only the runs of this test.
     const since = new Date(Date.now() - 1_000).toISOString();
     await insertCalls(ctx.clickhouse, database, suite.table, dayRows(d1, 'UTC', 1));
     // d2 has no rows yet: its run (started by "someone else") waits for data, then publishes a header-only file.
@@ -298,16 +307,17 @@ describe('backfill on the real stack', function () {
       suite.client,
       suite.worker.taskQueue,
       testInput(d2, suite.table, suite.prefix, {
+        exportName,
         onEmpty: 'publish',
         waitTimeoutMs: waitEndingIn(d2, 6_000),
-        pollIntervalMs: 1_000,
+        pollIntervalMs: pollEvery(waitEndingIn(d2, 6_000)),
       }),
     );
     // The same settings as that run (ON_EMPTY among them): a backfill with others would be refused, not attach.
     const { handle } = await startBackfill(
       suite.client,
       suite.worker.taskQueue,
-      backfillInput(d1, d2, { template: template({ onEmpty: 'publish' }) }),
+      backfillInput(d1, d2, { template: template({ exportName, onEmpty: 'publish' }) }),
     );
     const final = await watchBackfill(handle, () => undefined, 200);
     const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
@@ -315,27 +325,34 @@ describe('backfill on the real stack', function () {
     assert.equal(result[d2]?.result, 'exported');
     assert.match(result[d2]!.detail, /waited for the run already going/);
     const runs = [];
-    const query = `WorkflowId = 'agent-metrics-default-${d2}' AND StartTime >= '${since}'`;
+    const query = `WorkflowId = 'agent-metrics-${exportName}-${d2}' AND StartTime >= '${since}'`;
     for await (const w of suite.client.workflow.list({ query })) runs.push(w.runId);
     assert.deepEqual(runs, [other.firstExecutionRunId], 'one run of the day, not two');
     assert.equal((await manifest(d2)).workflow.runId, other.firstExecutionRunId);
   });
 
   it('records a day whose run is going with other settings as failed, naming the run, instead of waiting', async () => {
-    const [d1, d2] = randomPastRange(2) as [string, string];
+    // Recent days (d2's data wait must go on past this test, within 7 days of it), under an export name of its own.
+    const [d1, d2] = [daysAgo(5), daysAgo(4)];
+    const exportName = uniqueExportName();
     await insertCalls(ctx.clickhouse, database, suite.table, dayRows(d1, 'UTC', 1));
     // "Someone else" runs d2 asking for more rows than it holds: it waits for data long after this test.
     const other = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
       testInput(d2, suite.table, suite.prefix, {
+        exportName,
         minRows: 1_000,
-        waitTimeoutMs: 600_000,
-        pollIntervalMs: 1_000,
+        waitTimeoutMs: waitEndingIn(d2, 600_000),
+        pollIntervalMs: pollEvery(waitEndingIn(d2, 600_000)),
       }),
     );
     try {
-      const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2));
+      const { handle } = await startBackfill(
+        suite.client,
+        suite.worker.taskQueue,
+        backfillInput(d1, d2, { template: template({ exportName }) }),
+      );
       const final = await watchBackfill(handle, () => undefined, 200);
       const result = Object.fromEntries(final.latest.map((o) => [o.date, o]));
       assert.equal(result[d1]?.result, 'exported');
@@ -343,7 +360,7 @@ describe('backfill on the real stack', function () {
       assert.match(
         result[d2]!.detail,
         new RegExp(
-          `agent-metrics-default-${d2} is already running \\(run ${other.firstExecutionRunId}\\) with other settings`,
+          `agent-metrics-${exportName}-${d2} is already running \\(run ${other.firstExecutionRunId}\\) with other settings`,
         ),
       );
       assert.match(result[d2]!.detail, /MIN_ROWS: running '1000', this start '1'/);

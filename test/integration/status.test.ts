@@ -7,7 +7,7 @@ import { addDays, dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
 import { runCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput, waitEndingIn } from '../helpers/export-input';
+import { daysAgo, pollEvery, testInput, uniqueExportName, waitEndingIn } from '../helpers/export-input';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
 
@@ -23,8 +23,13 @@ describe('status on the real stack', function () {
   const suite = useStackSuite(ctx, 'per suite');
   const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
 
+  // Its own export name: the running day is recent (a data wait must end within 7 days of it), and other tests'
+  // runs of recent days must not share its workflow ids.
+  const exportName = uniqueExportName();
+  const input = (d: string, overrides: Parameters<typeof testInput>[3] = {}) =>
+    testInput(d, suite.table, suite.prefix, { exportName, ...overrides });
   const template = () => ({
-    exportName: 'default',
+    exportName,
     table: suite.table,
     prefix: suite.prefix,
     timezone: 'UTC',
@@ -37,10 +42,11 @@ describe('status on the real stack', function () {
     S3_PREFIX: suite.prefix,
     TEMPORAL_TASK_QUEUE: suite.worker.taskQueue,
     EXPORT_TIMEZONE: 'UTC',
+    EXPORT_NAME: exportName,
   });
 
   it('shows each day verified, stale, missing, failed or running, with rows, time, workflow and link', async () => {
-    const start = addDays('2018-01-01', Math.floor(Math.random() * 2_000));
+    const start = daysAgo(7);
     const [verified, stale, missing, failed, running] = dayRange(start, addDays(start, 4)) as [
       string,
       string,
@@ -54,24 +60,22 @@ describe('status on the real stack', function () {
       ...calls(missing, 7),
     ]);
     for (const d of [verified, stale])
-      await (
-        await startExportDay(suite.client, suite.worker.taskQueue, testInput(d, suite.table, suite.prefix))
-      ).result();
+      await (await startExportDay(suite.client, suite.worker.taskQueue, input(d))).result();
     // Late data: a row of `stale` arrives after its export.
     await insertCalls(ctx.clickhouse, database, suite.table, calls(stale, 1));
     const failing = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
-      testInput(failed, suite.table, suite.prefix, { waitTimeoutMs: 1_000, pollIntervalMs: 500 }),
+      input(failed, { waitTimeoutMs: 1_000, pollIntervalMs: 1_000 }),
     );
     await assert.rejects(failing.result(), WorkflowFailedError);
     const waiting = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
-      testInput(running, suite.table, suite.prefix, {
+      input(running, {
         minRows: 1_000,
         waitTimeoutMs: waitEndingIn(running, 600_000),
-        pollIntervalMs: 1_000,
+        pollIntervalMs: pollEvery(waitEndingIn(running, 600_000)),
       }),
     );
     try {
@@ -100,7 +104,7 @@ describe('status on the real stack', function () {
       assert.match(by[failed]!.detail, /last run failed/);
       assert.equal(by[failed]!.runId, failing.firstExecutionRunId);
       assert.equal(by[running]!.runId, waiting.firstExecutionRunId);
-      assert.equal(by[running]!.workflowId, `agent-metrics-default-${running}`);
+      assert.equal(by[running]!.workflowId, `agent-metrics-${exportName}-${running}`);
 
       const json = await runCli('status', ['--from', verified, '--to', running, '--json'], cliEnv());
       assert.equal(json.code, 0, json.stderr);
