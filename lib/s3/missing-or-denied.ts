@@ -24,9 +24,26 @@ export class S3ListPermissionError extends S3RequestError {
   }
 }
 
+/** Codes of a 403 that are about the credentials, not the key: never read as "maybe missing". */
+const CREDENTIAL_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'AllAccessDisabled',
+  'AccountProblem',
+  'RequestTimeTooSkewed',
+]);
+
+/**
+ * An AccessDenied answer: what S3 gives for a missing key without s3:ListBucket. A HEAD has no body, so its 403 comes
+ * without a code (name `Forbidden` or `403`); a 403 that names a credential problem is not one.
+ */
 export function isForbidden(err: unknown): boolean {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.$metadata?.httpStatusCode === 403 || (e.Code ?? e.name) === 'AccessDenied';
+  const code = e.Code ?? e.name;
+  if (code !== undefined && CREDENTIAL_CODES.has(code)) return false;
+  return code === 'AccessDenied' || (e.$metadata?.httpStatusCode === 403 && (code === 'Forbidden' || code === '403'));
 }
 
 /** The folder a key lives in, without the trailing slash: what `s3:prefix` must cover to list it. */

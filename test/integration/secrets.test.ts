@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { addDays } from '../../common/calendar';
+import { backfillTaskQueue } from '../../common/workflow-ids';
 import { dayWindow } from '../../lib/days/day-window';
 import { ensureBuilt } from '../helpers/build';
 import { runCli, type CliResult } from '../helpers/cli-process';
@@ -121,7 +122,8 @@ describe('secrets never leave the process', function () {
     outputs.push(['worker log', worker.output()]);
     assert.match(worker.output(), /worker started/);
 
-    for await (const page of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
+    const queues = `TaskQueue = "${taskQueue}" OR TaskQueue = "${backfillTaskQueue(taskQueue)}"`;
+    for await (const page of client.workflow.list({ query: queues })) {
       const { stdout } = await run(env.TEMPORAL_CLI_PATH ?? 'temporal', [
         'workflow', 'show', '--address', ctx.config.temporal.TEMPORAL_ADDRESS, '--namespace',
         ctx.config.temporal.TEMPORAL_NAMESPACE, '--workflow-id', page.workflowId, '--run-id', page.runId,

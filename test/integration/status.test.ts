@@ -94,7 +94,8 @@ describe('status on the real stack', function () {
       assert.equal(by[verified]!.agents, 1);
       assert.equal(by[verified]!.sourceRows, 5);
       assert.ok(
-        by[verified]!.generatedAt && by[verified]!.webUi?.includes(`/workflows/agent-metrics-default-${verified}/`),
+        by[verified]!.generatedAt &&
+          by[verified]!.webUi?.includes(`/workflows/agent-metrics-${exportName}-${verified}/`),
       );
       assert.equal(by[stale]!.sourceRows, 7);
       assert.equal(by[stale]!.exportedSourceRows, 6);
