@@ -28,6 +28,7 @@ const program = new Command('agent-metrics backfill')
     false,
   )
   .option('--dry-run', 'print which days would run and why; start nothing', false)
+  .option('--json', 'print the plan (--dry-run) or the final summary as JSON on stdout; progress goes to stderr', false)
   .allowExcessArguments(false);
 
 interface Options {
@@ -38,11 +39,12 @@ interface Options {
   only?: string;
   allowShrink: boolean;
   dryRun: boolean;
+  json: boolean;
 }
 
 type BackfillConfig = Config<'temporal' | 'export' | 'schedule'>;
 
-async function dryRun(config: BackfillConfig, input: BackfillInput, days: string[]): Promise<number> {
+async function dryRun(config: BackfillConfig, input: BackfillInput, days: string[], json: boolean): Promise<number> {
   const services = createServices(loadConfig(['clickhouse', 's3']));
   const temporal = await connectTemporal(config.temporal);
   try {
@@ -53,6 +55,13 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
       force: input.force,
       allowShrink: input.allowShrink ?? false,
     });
+    if (json) {
+      const { from, to, only, force } = input;
+      process.stdout.write(
+        `${JSON.stringify({ from, to, only, force, allowShrink: input.allowShrink, plans }, null, 2)}\n`,
+      );
+      return 0;
+    }
     process.stdout.write(
       `Plan for ${input.from} … ${input.to} (--only ${input.only}${input.force ? ', --force' : ''}` +
         `${input.allowShrink ? ', --allow-shrink' : ''}); nothing started:\n\n`,
@@ -80,7 +89,7 @@ async function run(): Promise<number> {
     chunkDays: config.schedule.BACKFILL_CHUNK_DAYS,
     queryThreads: config.schedule.BACKFILL_QUERY_THREADS,
   };
-  if (opts.dryRun) return dryRun(config, input, range.days);
+  if (opts.dryRun) return dryRun(config, input, range.days, opts.json);
 
   const client = await connectTemporal(config.temporal);
   // Backfills run on their own task queue, so the daily run never waits behind their days (docs/operations.md).
@@ -88,17 +97,19 @@ async function run(): Promise<number> {
   const { handle, attached, startedAt } = await startBackfill(client, taskQueue, input);
   const ui = workflowUiUrl(config.temporal, handle.workflowId);
   const again = `npm run backfill -- --from ${input.from} --to ${input.to}`;
-  process.stdout.write(
+  // What the backfill is doing goes to stderr (a bar on a terminal, lines otherwise); the summary goes to stdout.
+  const info = opts.json ? process.stderr : process.stdout;
+  info.write(
     attached
       ? `Attached to backfill ${handle.workflowId}, running since ${startedAt?.toISOString()} (its own options apply)\n`
       : `Started backfill ${handle.workflowId}\n`,
   );
-  process.stdout.write(`  Web UI: ${ui}\n  Ctrl-C detaches; the backfill goes on. Re-attach with: ${again}\n\n`);
-  const view = process.stdout.isTTY ? barView(process.stdout) : lineView(process.stdout);
+  info.write(`  Web UI: ${ui}\n  Ctrl-C detaches; the backfill goes on. Re-attach with: ${again}\n\n`);
+  const view = process.stderr.isTTY ? barView(process.stderr) : lineView(process.stderr);
   const watch = watchForWorker(client, { namespace: config.temporal.TEMPORAL_NAMESPACE, taskQueue }, process.stderr);
   process.once('SIGINT', () => {
     view.stop();
-    process.stdout.write(`\nDetached. The backfill goes on in Temporal. Re-attach with: ${again}\n`);
+    process.stderr.write(`\nDetached. The backfill goes on in Temporal. Re-attach with: ${again}\n`);
     process.exit(130);
   });
   try {
@@ -117,7 +128,11 @@ async function run(): Promise<number> {
       },
     );
     view.stop();
-    process.stdout.write(`\n${renderSummary(final)}`);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ workflowId: handle.workflowId, webUi: ui, ...final }, null, 2)}\n`
+        : `\n${renderSummary(final)}`,
+    );
     return final.counts.failed === 0 && final.counts.done === final.total ? 0 : 1;
   } catch (err) {
     view.stop();

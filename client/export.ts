@@ -22,6 +22,7 @@ const program = new Command('agent-metrics export')
   .option('--force', 're-export even if the day is delivered, verified and unchanged', false)
   .option('--no-wait', 'start the run and return without waiting for it')
   .option('--head <lines>', 'print the first lines of the delivered CSV', (v) => positiveLines(v))
+  .option('--json', 'print the result as one JSON object on stdout (progress and warnings stay on stderr)', false)
   .allowExcessArguments(false);
 
 function positiveLines(value: string): number {
@@ -44,7 +45,10 @@ async function printHead(uri: string, lines: number): Promise<void> {
 }
 
 async function run(): Promise<number> {
-  const opts = program.opts<{ date?: string; force: boolean; wait: boolean; head?: number }>();
+  const opts = program.opts<{ date?: string; force: boolean; wait: boolean; head?: number; json: boolean }>();
+  // Results go to stdout; what a run is doing (its id, its link) goes to stderr, so stdout stays parseable.
+  const result = (text: string, json: object) =>
+    process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : text);
   const config = loadConfig(['temporal', 'export']);
   const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
   const client = await connectTemporal(config.temporal);
@@ -57,37 +61,48 @@ async function run(): Promise<number> {
       if (!(err instanceof SettingsConflictError)) throw err;
       const ui = workflowUiUrl(config.temporal, err.workflowId, err.runId);
       process.stderr.write(`${date}: ${err.message}\n  Web UI: ${ui}\n`);
+      if (opts.json) {
+        result('', {
+          date,
+          result: 'refused',
+          error: err.message,
+          workflowId: err.workflowId,
+          runId: err.runId,
+          webUi: ui,
+        });
+      }
       return EXIT_CONFLICT;
     }
     const runId = handle.firstExecutionRunId;
     const ui = workflowUiUrl(config.temporal, handle.workflowId, runId);
     const how = handle.attached ? 'attached to the run already going with the same settings, ' : '';
-    process.stdout.write(`${date}: workflow ${handle.workflowId} (${how}run ${runId})\n  Web UI: ${ui}\n`);
-    if (!opts.wait) return 0;
+    process.stderr.write(`${date}: workflow ${handle.workflowId} (${how}run ${runId})\n  Web UI: ${ui}\n`);
+    const run = { date, workflowId: handle.workflowId, runId, attached: handle.attached, webUi: ui };
+    if (!opts.wait) {
+      result('', { ...run, result: 'started' });
+      return 0;
+    }
     const watch = watchForWorker(
       client,
       { namespace: config.temporal.TEMPORAL_NAMESPACE, taskQueue: config.temporal.TEMPORAL_TASK_QUEUE },
       process.stderr,
     );
     try {
-      const result = await handle.result();
-      if (result.result === 'up-to-date') {
-        process.stdout.write(
-          `${date}: up to date (delivered ${result.generatedAt}, source unchanged); use --force to re-export\n`,
-        );
-      } else {
-        process.stdout.write(
-          `${date}: exported ${result.agentRows} agent rows from ${result.sourceRows} source rows\n`,
-        );
-      }
-      process.stdout.write(
-        `  CSV: ${result.uri}\n  manifest: ${result.manifestUri}\n  ${result.bytes} bytes, sha256 ${result.sha256}\n`,
+      const done = await handle.result();
+      const headline =
+        done.result === 'up-to-date'
+          ? `${date}: up to date (delivered ${done.generatedAt}, source unchanged); use --force to re-export\n`
+          : `${date}: exported ${done.agentRows} agent rows from ${done.sourceRows} source rows\n`;
+      result(
+        `${headline}  CSV: ${done.uri}\n  manifest: ${done.manifestUri}\n  ${done.bytes} bytes, sha256 ${done.sha256}\n`,
+        { ...run, ...done },
       );
-      if (opts.head !== undefined) await printHead(result.uri, opts.head);
+      if (opts.head !== undefined && !opts.json) await printHead(done.uri, opts.head);
       return 0;
     } catch (err) {
       const reason = failureText(err instanceof WorkflowFailedError ? err.cause : err, Infinity);
       process.stderr.write(`${date}: export failed: ${reason}\n  Web UI: ${ui}\n`);
+      if (opts.json) result('', { ...run, result: 'failed', error: reason });
       return 1;
     } finally {
       watch.stop();

@@ -37,6 +37,8 @@ export interface LastRun {
   readonly runId: string;
   readonly startTime: string;
   readonly closeTime?: string;
+  /** Why a run that ended without success ended: the root cause's message, at most 300 characters. */
+  readonly failure?: string;
 }
 
 /** What is known of one day: its source rows now, what the bucket holds and its latest run. */

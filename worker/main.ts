@@ -89,7 +89,8 @@ async function run(): Promise<void> {
       'worker started',
     );
     // Worker.run installs the SIGINT/SIGTERM shutdown on each; one failing stops the other, so none runs half-way.
-    await Promise.all(
+    // Every worker has stopped before the connection closes (closing it under a running worker would hang).
+    const ended = await Promise.allSettled(
       workers.map((w) =>
         w.run().catch((err: unknown) => {
           for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
@@ -97,6 +98,8 @@ async function run(): Promise<void> {
         }),
       ),
     );
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
     logger.info('worker stopped');
   } finally {
     clearInterval(ticking);

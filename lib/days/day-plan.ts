@@ -3,6 +3,12 @@ import type { DeliveryCheck } from '../../common/export-types';
 
 const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
 
+/** "failed at <time>: <why>" for a run that ended without success. */
+function runEnd(run: LastRun): string {
+  const when = run.closeTime ? ` at ${run.closeTime}` : '';
+  return `${run.status.toLowerCase().replace('_', ' ')}${when}${run.failure ? `: ${run.failure}` : ''}`;
+}
+
 /**
  * A day's state (docs/contract.md §6) from its delivery and its latest run: a running run wins; then a verified delivery; a delivery that
  * does not verify or a latest run that ended without success is 'failed'; then stale; else missing.
@@ -10,12 +16,21 @@ const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED'])
 export function dayState(delivery: DeliveryCheck, lastRun?: LastRun): { state: DayState; detail: string } {
   if (lastRun?.status === 'RUNNING')
     return { state: 'running', detail: `run ${lastRun.runId} started ${lastRun.startTime}` };
-  if (delivery.state === 'verified') return { state: 'verified', detail: delivery.detail };
+  if (delivery.state === 'verified') {
+    // The file delivered earlier is still served; a later run that failed (a file that did not verify) is worth a word.
+    const failedSince =
+      lastRun && UNSUCCESSFUL.has(lastRun.status) && lastRun.startTime > (delivery.manifest?.generatedAt ?? '');
+    return {
+      state: 'verified',
+      detail: failedSince
+        ? `${delivery.detail}; a later run ${runEnd(lastRun)} (the file above is still served)`
+        : delivery.detail,
+    };
+  }
   if (delivery.state === 'failed') return { state: 'failed', detail: `delivery does not verify: ${delivery.detail}` };
   if (lastRun && UNSUCCESSFUL.has(lastRun.status)) {
-    const when = lastRun.closeTime ? ` at ${lastRun.closeTime}` : '';
     const shrank = delivery.shrank ? `; ${delivery.detail}` : '';
-    return { state: 'failed', detail: `last run ${lastRun.status.toLowerCase().replace('_', ' ')}${when}${shrank}` };
+    return { state: 'failed', detail: `last run ${runEnd(lastRun)}${shrank}` };
   }
   if (delivery.state === 'stale') return { state: 'stale', detail: delivery.detail };
   return {

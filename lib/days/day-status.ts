@@ -31,17 +31,49 @@ export interface PlanQuery extends StatusQuery {
 
 /** The latest run of export `exportName`'s day D workflow, or undefined when it never ran. */
 export async function lastRun(temporal: Client, exportName: string, date: string): Promise<LastRun | undefined> {
+  const workflowId = dayWorkflowId(exportName, date);
   try {
-    const d = await temporal.workflow.getHandle(dayWorkflowId(exportName, date)).describe();
+    const d = await temporal.workflow.getHandle(workflowId).describe();
+    const status = d.status.name;
+    const failure = ENDED_BADLY.has(status) ? await closeFailure(temporal, workflowId, d.runId) : undefined;
     return {
-      status: d.status.name,
+      status,
       runId: d.runId,
       startTime: d.startTime.toISOString(),
       ...(d.closeTime ? { closeTime: d.closeTime.toISOString() } : {}),
+      ...(failure ? { failure } : {}),
     };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
+  }
+}
+
+const ENDED_BADLY = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
+/** temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT: only the run's last event. */
+const CLOSE_EVENT_ONLY = 2;
+
+interface ProtoFailure {
+  message?: string | null;
+  cause?: ProtoFailure | null;
+}
+
+/** The root cause of a closed run's failure (or the termination reason), read from its close event alone. */
+async function closeFailure(temporal: Client, workflowId: string, runId: string): Promise<string | undefined> {
+  try {
+    const { history } = await temporal.workflowService.getWorkflowExecutionHistory({
+      namespace: temporal.options.namespace,
+      execution: { workflowId, runId },
+      historyEventFilterType: CLOSE_EVENT_ONLY,
+    });
+    const event = history?.events?.at(-1);
+    let failure: ProtoFailure | null | undefined = event?.workflowExecutionFailedEventAttributes?.failure ?? undefined;
+    if (!failure) return event?.workflowExecutionTerminatedEventAttributes?.reason ?? undefined;
+    while (failure.cause) failure = failure.cause;
+    const message = failure.message ?? '';
+    return message.length > 300 ? `${message.slice(0, 299)}…` : message;
+  } catch {
+    return undefined; // The state stands without its reason.
   }
 }
 

@@ -268,7 +268,8 @@ describe('fault matrix: a day survives faults with the same bytes as a clean run
         timeoutMs: 60_000,
       });
       const day = (JSON.parse(status.stdout || '[]') as { state: string; detail: string; lastRunStatus: string }[])[0];
-      if (!day || !/verif|SHA-256|does not match/i.test(`${day.detail}`)) {
+      // Still verified (the old file is served), and the detail names the later run's failure and its cause.
+      if (!day || day.state !== 'verified' || !/a later run failed at .*(does not verify|SHA-256)/.test(day.detail)) {
         problems.push(`status does not say why: ${JSON.stringify(day)} ${status.stderr}`);
       }
       if (!isAlive(worker.worker.child)) problems.push('the worker died');

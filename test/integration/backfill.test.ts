@@ -293,6 +293,12 @@ describe('backfill on the real stack', function () {
       runs.push(w.runId);
     }
     assert.equal(runs.length, 1, 'one backfill, not two');
+    // Again, as JSON: the summary alone on stdout, every day now up to date.
+    const third = await runCli('backfill', ['--from', d1, '--to', d4, '--json'], env);
+    assert.equal(third.code, 0, third.stderr);
+    const summary = JSON.parse(third.stdout) as { counts: { upToDate: number; failed: number }; workflowId: string };
+    assert.deepEqual([summary.counts.upToDate, summary.counts.failed], [4, 0]);
+    assert.equal(summary.workflowId, id);
   });
 
   it('waits for a day whose export someone else is running instead of starting a second one', async () => {
@@ -381,6 +387,17 @@ describe('backfill on the real stack', function () {
     assert.match(out.stdout, new RegExp(`${days[0]}\\s+verified\\s+\\d+\\s+skip\\s+up to date`));
     assert.match(out.stdout, new RegExp(`${days[1]}\\s+missing\\s+0\\s+run\\s+missing, and the source holds 0 rows`));
     assert.match(out.stdout, /3 days: 2 would run, 0 would wait for a run already going, 1 skipped/);
+    const json = await runCli('backfill', ['--from', days[0]!, '--to', days[2]!, '--dry-run', '--json'], cliEnv());
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as { plans: { date: string; state: string; action: string }[] };
+    assert.deepEqual(
+      plan.plans.map((p) => [p.date, p.state, p.action]),
+      [
+        [days[0], 'verified', 'skip'],
+        [days[1], 'missing', 'run'],
+        [days[2], 'missing', 'run'],
+      ],
+    );
     await assert.rejects(
       suite.client.workflow.getHandle(backfillWorkflowId('default', days[0]!, days[2]!)).describe(),
       WorkflowNotFoundError,

@@ -104,7 +104,7 @@ describe('export identity and conflicting starts', function () {
     );
     assert.equal(attached.code, 0, attached.stderr);
     assert.match(
-      attached.stdout,
+      attached.stderr,
       new RegExp(`attached to the run already going with the same settings, run ${first.firstExecutionRunId}`),
     );
   });

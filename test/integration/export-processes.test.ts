@@ -131,10 +131,18 @@ describe('worker processes and the export command', function () {
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, new RegExp(`s3://${ctx.deps.bucket}/${prefix}/${date}/agent_metrics_${date}\\.csv`));
       assert.match(first.stdout, /exported 4 agent rows from 40 source rows/);
-      assert.match(first.stdout, new RegExp(`Web UI: http.*/workflows/agent-metrics-default-${date}`));
+      // The run's id and link are progress: stderr. The result is stdout.
+      assert.match(first.stderr, new RegExp(`Web UI: http.*/workflows/agent-metrics-default-${date}`));
       const second = await exportCommand(['--date', date], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /up to date/);
+      const asJson = await exportCommand(['--date', date, '--json'], env);
+      assert.equal(asJson.code, 0, asJson.stderr);
+      const parsed = JSON.parse(asJson.stdout) as { result: string; date: string; agentRows: number; webUi: string };
+      assert.equal(parsed.result, 'up-to-date');
+      assert.equal(parsed.date, date);
+      assert.equal(parsed.agentRows, 4);
+      assert.match(parsed.webUi, new RegExp(`/workflows/agent-metrics-default-${date}/`));
       const forced = await exportCommand(['--date', date, '--force'], env);
       assert.equal(forced.code, 0, forced.stderr);
       assert.match(forced.stdout, /exported 4 agent rows/);

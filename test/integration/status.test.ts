@@ -102,7 +102,7 @@ describe('status on the real stack', function () {
       assert.match(by[stale]!.detail, /source rows changed/);
       assert.equal(by[missing]!.sourceRows, 7);
       assert.equal(by[missing]!.generatedAt, null);
-      assert.match(by[failed]!.detail, /last run failed/);
+      assert.match(by[failed]!.detail, /last run failed at .*: no data for /, "the failure's cause is in the detail");
       assert.equal(by[failed]!.runId, failing.firstExecutionRunId);
       assert.equal(by[running]!.runId, waiting.firstExecutionRunId);
       assert.equal(by[running]!.workflowId, `agent-metrics-${exportName}-${running}`);

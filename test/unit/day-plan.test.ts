@@ -79,6 +79,25 @@ describe('day states and backfill decisions', () => {
     assert.match(plan.why, /source shrank: 1,234 → 0 rows/);
   });
 
+  it("names a failed run's cause, and a later failure beside a file that is still served", () => {
+    const failed = { ...run('FAILED'), failure: 'no data for 2024-01-01: 0 rows' };
+    const missing = { state: 'missing' as const, detail: 'no manifest' };
+    assert.equal(
+      dayState(missing, failed).detail,
+      'last run failed at 2024-01-01T00:01:00Z: no data for 2024-01-01: 0 rows',
+    );
+    const delivered = {
+      state: 'verified' as const,
+      detail: 'ok',
+      manifest: { generatedAt: '2023-12-31T00:00:00Z' } as never,
+    };
+    const later = dayState(delivered, { ...failed, failure: 'staged CSV does not verify: SHA-256 x, expected y' });
+    assert.equal(later.state, 'verified');
+    assert.match(later.detail, /^ok; a later run failed at .*: staged CSV does not verify.*still served/);
+    const earlier = dayState({ ...delivered, manifest: { generatedAt: '2024-02-01T00:00:00Z' } as never }, failed);
+    assert.equal(earlier.detail, 'ok', 'a failure before the delivery is history');
+  });
+
   it('names the shrunk source in the detail of a failed day', () => {
     assert.match(dayState(shrunk().delivery, run('FAILED')).detail, /^last run failed .*; source shrank/);
   });
