@@ -7,8 +7,12 @@ import { ConfigError, UsageError } from '../lib/errors';
  * each with one clear message on stderr.
  */
 export function runCli(program: Command, main: () => Promise<number | void>): void {
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Subcommands (schedule create, …) get the same handling: a bad argument anywhere exits 2.
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(program)) {
+    command.exitOverride();
+    command.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  }
   const go = async (): Promise<number> => {
     try {
       await program.parseAsync(process.argv);
@@ -16,6 +20,8 @@ export function runCli(program: Command, main: () => Promise<number | void>): vo
       if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
       throw err;
     }
+    // Arguments parsed and checked: with AGENT_METRICS_PARSE_ONLY=1 (the README's command lines test) stop here.
+    if (process.env.AGENT_METRICS_PARSE_ONLY === '1') return 0;
     return (await main()) ?? 0;
   };
   go()

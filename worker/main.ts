@@ -124,6 +124,8 @@ try {
   // Help exits 0; a bad argument exits 2, as every command does.
   process.exit(err instanceof CommanderError && err.exitCode === 0 ? 0 : 2);
 }
+// Arguments checked: with AGENT_METRICS_PARSE_ONLY=1 (the README's command lines test) stop here.
+if (process.env.AGENT_METRICS_PARSE_ONLY === '1') process.exit(0);
 
 run().catch((err: unknown) => {
   process.stderr.write(

@@ -54,12 +54,15 @@ async function checkAndFind(
   const first = await scan.checkData.executeWithOptions({ summary: `check data ${date}` }, [
     { date, timezone: input.timezone, table: input.table },
   ]);
+  const waitStarted = Date.now();
   const stats = await waitForData(input, first);
   const empty = stats.sourceRows < input.minRows;
   if (empty && input.onEmpty === 'fail') {
+    const waited = Math.round((Date.now() - waitStarted) / 60_000);
+    const until = `until DATA_WAIT_TIMEOUT=${Math.round(input.waitTimeoutMs / 60_000)} min after the day's end`;
     throw ApplicationFailure.nonRetryable(
       `no data for ${date}: ${stats.sourceRows} rows (fewer than MIN_ROWS=${input.minRows}) in ` +
-        `[${stats.startIso}, ${stats.endIso}) after waiting ${Math.round(input.waitTimeoutMs / 60_000)} min`,
+        `[${stats.startIso}, ${stats.endIso}) after waiting ${waited} min (${until})`,
       'NoDataError',
     );
   }

@@ -32,7 +32,8 @@ function summaryText(s: GenerateSummary, target: string): string {
 
 async function run(): Promise<void> {
   const args = parseGenerateArgs(process.argv.slice(2));
-  if (args === 'help') return;
+  // Arguments checked: with AGENT_METRICS_PARSE_ONLY=1 (the README's command lines test) stop here.
+  if (args === 'help' || process.env.AGENT_METRICS_PARSE_ONLY === '1') return;
   // CLICKHOUSE_TABLE sits in the export section; its other settings all have defaults.
   const { clickhouse, export: exportSettings } = loadConfig(['clickhouse', 'export']);
   const client = createClickHouse(clickhouse);
