@@ -128,7 +128,10 @@ const exportSchema = z
     EXPORT_NAME: z
       .string()
       .default('default')
-      .refine((v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'expected a short name: a-z, 0-9 and -, at most 41 characters'),
+      .refine(
+        (v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v),
+        'expected a short name: a-z, 0-9 and -, at most 41 characters',
+      ),
     CLICKHOUSE_TABLE: identifier('conversations'),
     S3_PREFIX: keyPrefix.default('agent_metrics'),
     EXPORT_TIMEZONE: timezone,

@@ -225,8 +225,17 @@ describe('bad inputs at every boundary', function () {
 
     const base = () => testInput(day, table, tag);
     const template = (): ExportTemplate => {
-      const { exportName, table: t, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs } =
-        base();
+      const {
+        exportName,
+        table: t,
+        prefix,
+        timezone,
+        statuses,
+        minRows,
+        onEmpty,
+        pollIntervalMs,
+        waitTimeoutMs,
+      } = base();
       return { exportName, table: t, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs };
     };
     const cases: [string, string, () => unknown, RegExp][] = [

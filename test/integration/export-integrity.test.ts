@@ -65,7 +65,7 @@ describe('daily export on the real stack: the final key only ever holds a verifi
       const args = input ?? testInput(date, suite.table, suite.prefix, { force: true });
       const handle = input
         ? await suite.client.workflow.start('exportDay', {
-            workflowId: `${dayWorkflowId("default", date)}-${randomUUID()}`,
+            workflowId: `${dayWorkflowId('default', date)}-${randomUUID()}`,
             taskQueue: worker.taskQueue,
             args: [args],
           })
