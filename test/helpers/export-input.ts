@@ -25,6 +25,23 @@ export function testInput(
   };
 }
 
+/** The settings of `testInput` without the day: what a backfill or a schedule fixes once for all its days. */
+export function testTemplate(table: string, prefix: string, overrides: Partial<ExportTemplate> = {}): ExportTemplate {
+  const input = testInput('2000-01-01', table, prefix);
+  return {
+    exportName: input.exportName,
+    table: input.table,
+    prefix: input.prefix,
+    timezone: input.timezone,
+    statuses: input.statuses,
+    minRows: input.minRows,
+    onEmpty: input.onEmpty,
+    pollIntervalMs: input.pollIntervalMs,
+    waitTimeoutMs: input.waitTimeoutMs,
+    ...overrides,
+  };
+}
+
 /** The export settings of workflow tests with stubbed activities: the defaults' data waits (10 min polls, 6 h). */
 export const STUB_TEMPLATE: ExportTemplate = {
   exportName: 'default',

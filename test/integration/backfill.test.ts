@@ -17,7 +17,7 @@ import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { daysAgo, pollEvery, testInput, uniqueExportName, waitEndingIn } from '../helpers/export-input';
+import { daysAgo, pollEvery, testInput, testTemplate, uniqueExportName, waitEndingIn } from '../helpers/export-input';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
@@ -94,31 +94,8 @@ describe('backfill on the real stack', function () {
   const acts = createActivities(ctx.deps);
   const quiet = new DefaultLogger('WARN');
 
-  const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate => {
-    const {
-      exportName,
-      table: tb,
-      prefix: px,
-      timezone,
-      statuses,
-      minRows,
-      onEmpty,
-      pollIntervalMs,
-      waitTimeoutMs,
-    } = testInput('2000-01-01', suite.table, suite.prefix);
-    return {
-      exportName,
-      table: tb,
-      prefix: px,
-      timezone,
-      statuses,
-      minRows,
-      onEmpty,
-      pollIntervalMs,
-      waitTimeoutMs,
-      ...overrides,
-    };
-  };
+  const template = (overrides: Partial<ExportTemplate> = {}): ExportTemplate =>
+    testTemplate(suite.table, suite.prefix, overrides);
   const backfillInput = (from: string, to: string, overrides: Partial<BackfillInput> = {}): BackfillInput => ({
     from,
     to,

@@ -16,7 +16,7 @@ import type { Services } from '../../lib/services';
 import { compiledPath, ensureBuilt } from '../helpers/build';
 import { finished, runCli, type CliResult } from '../helpers/cli-process';
 import { createConversationsTable, dropTable, insertCalls } from '../helpers/conversations-table';
-import { testInput } from '../helpers/export-input';
+import { testInput, testTemplate } from '../helpers/export-input';
 import { randomId, randomPastDay } from '../helpers/random';
 import { installQuietRuntime } from '../helpers/runtime';
 import { REPO_ROOT } from '../helpers/stack';
@@ -224,20 +224,7 @@ describe('bad inputs at every boundary', function () {
     }
 
     const base = () => testInput(day, table, tag);
-    const template = (): ExportTemplate => {
-      const {
-        exportName,
-        table: t,
-        prefix,
-        timezone,
-        statuses,
-        minRows,
-        onEmpty,
-        pollIntervalMs,
-        waitTimeoutMs,
-      } = base();
-      return { exportName, table: t, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs };
-    };
+    const template = (): ExportTemplate => testTemplate(table, tag);
     const cases: [string, string, () => unknown, RegExp][] = [
       [
         'a date that is not in the calendar',
