@@ -75,48 +75,39 @@ find_go() {
   fi
 }
 
-# MinIO, built from the Go module proxy (it refuses MinIO's RELEASE.* tags; the pinned pseudo-version is the
-# newest). About 2.5 minutes on 2 cores with an empty module cache.
-ensure_minio() {
-  local stamp="$TOOLS_DIR/bin/minio.version" want="$MINIO_MODULE@$MINIO_VERSION"
-  if [ -x "$MINIO_BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+# go_install WHAT MODULE@VERSION BIN: builds a Go program from the module proxy into the tools dir, once per version
+# (a stamp beside the binary records which one); skipped when that version is there.
+go_install() {
+  local what=$1 want=$2 bin=$3
+  local stamp="$bin.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
   local go
   go=$(find_go)
-  [ -n "$go" ] || die "Go is needed to build MinIO ($want); install Go 1.24 or newer (https://go.dev/dl) and run again"
+  [ -n "$go" ] || die "Go is needed to build $what ($want); install Go 1.24 or newer (https://go.dev/dl) and run again"
   mkdir -p "$TOOLS_DIR/bin" "$LOG_DIR"
-  local log="$LOG_DIR/install-minio.log"
-  info "building MinIO $MINIO_VERSION with $("$go" version | cut -d' ' -f3) (a few minutes the first time; log: $log)"
+  local log="$LOG_DIR/install-$(basename "$bin").log"
+  info "building $what ${want##*@} with $("$go" version | cut -d' ' -f3) (a few minutes the first time; log: $log)"
   local start=$SECONDS
   if ! GOBIN="$TOOLS_DIR/bin" GOFLAGS="-mod=mod -buildvcs=false" "$go" install "$want" >"$log" 2>&1; then
     tail -n 20 "$log" >&2
-    die "building MinIO failed; the whole output is in $log"
+    die "building $what failed; the whole output is in $log"
   fi
   echo "$want" >"$stamp"
-  info "MinIO built in $((SECONDS - start))s: $MINIO_BIN"
+  info "$what built in $((SECONDS - start))s: $bin"
+}
+
+# MinIO, built from the Go module proxy (it refuses MinIO's RELEASE.* tags; the pinned pseudo-version is the
+# newest). About 2.5 minutes on 2 cores with an empty module cache.
+ensure_minio() {
+  go_install MinIO "$MINIO_MODULE@$MINIO_VERSION" "$MINIO_BIN"
 }
 
 # The MinIO client (mc), built from the Go module proxy like MinIO; provision.sh uses it to create the
 # least-privilege user and policy.
 ensure_mc() {
-  local stamp="$TOOLS_DIR/bin/mc.version" want="$MC_MODULE@$MC_VERSION"
-  if [ -x "$MC_BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    return 0
-  fi
-  local go
-  go=$(find_go)
-  [ -n "$go" ] || die "Go is needed to build the MinIO client ($want); install Go 1.24 or newer (https://go.dev/dl) and run again"
-  mkdir -p "$TOOLS_DIR/bin" "$LOG_DIR"
-  local log="$LOG_DIR/install-mc.log"
-  info "building the MinIO client $MC_VERSION with $("$go" version | cut -d' ' -f3) (a few minutes the first time; log: $log)"
-  local start=$SECONDS
-  if ! GOBIN="$TOOLS_DIR/bin" GOFLAGS="-mod=mod -buildvcs=false" "$go" install "$want" >"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    die "building the MinIO client failed; the whole output is in $log"
-  fi
-  echo "$want" >"$stamp"
-  info "MinIO client built in $((SECONDS - start))s: $MC_BIN"
+  go_install "the MinIO client" "$MC_MODULE@$MC_VERSION" "$MC_BIN"
 }
 
 # ClickHouse from Debian (18.16 on Debian 12); any clickhouse-server already installed is used as it is.

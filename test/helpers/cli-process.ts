@@ -64,12 +64,17 @@ export function runCli(
   return finished(spawnCli(name, args, env, options));
 }
 
-/** Resolves once the process has printed `pattern` on stdout. */
-export function printed(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+/** Resolves once the process has printed `pattern` on `stream` (stdout, or stderr where progress goes). */
+export function printed(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+  stream: 'stdout' | 'stderr' = 'stdout',
+): Promise<string> {
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; got: ${out}`)), timeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child[stream]?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       if (pattern.test(out)) {
         clearTimeout(timer);

@@ -101,7 +101,7 @@ describe('the daily run during a 365-day backfill', function () {
     });
     const backfillDone = finished(backfill);
     try {
-      await printed(backfill, /days done: exported [1-9]/, 180_000);
+      await printed(backfill, /days done: exported [1-9]/, 180_000, 'stderr');
       // The schedule fires 10 s from now, to the second: its run exports yesterday (UTC), no lookback.
       const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 10_000);
       const config = loadConfig(['temporal', 'export', 'schedule'], {
