@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # npm run bench: performance figures on the local stack (medians; tables are generated once and kept).
-#   1. one day of 10M calls over 2,000 agents and one of 2M calls over 50,000 agents: the export through Temporal
-#      against a bare Node process doing the same query, CSV and upload; the query alone; the worker's peak RSS;
+#   1. one day of 10M calls over 2,000 agents, one of 2M calls over 50,000 agents and one of 10M calls whose
+#      conversation ids are all distinct: the export through Temporal
+#      against a bare Node process doing the same query, CSV and upload; the query alone; the peer script's query
+#      (GROUP BY conversation_id + argMax) and the floor (per-agent aggregation, no dedupe) with the ratios; the
+#      worker's peak RSS (BENCH_CASE=10M or =2M picks days by the start of their name; BENCH_RUNS, default 5);
 #   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another.
 # Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part.
 set -euo pipefail

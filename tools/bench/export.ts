@@ -4,6 +4,7 @@ import { exportInput } from '../../client/export-input';
 import { startExportDay } from '../../client/start-export';
 import { generateConversations } from '../generate/calls';
 import { bareExport, queryOnly } from './baseline';
+import { ensureDistinctDay, floorSql, peerSql } from './distinct-day';
 import { spawnBenchWorker } from './worker-process';
 import type { Services } from '../../lib/services';
 import { runBench } from './main';
@@ -13,7 +14,13 @@ const DATE = '2024-05-14';
 const CASES = [
   { name: '10M calls, 2,000 agents', calls: Number(process.env.BENCH_CALLS ?? 10_000_000), agents: 2_000 },
   { name: '2M calls, 50,000 agents', calls: Number(process.env.BENCH_CALLS_WIDE ?? 2_000_000), agents: 50_000 },
-];
+  {
+    name: '10M calls, every conversation_id distinct, 2,000 agents, 60% Answered',
+    calls: Number(process.env.BENCH_CALLS_DISTINCT ?? 10_000_000),
+    agents: 2_000,
+    distinct: true,
+  },
+].filter((c) => !process.env.BENCH_CASE || c.name.startsWith(process.env.BENCH_CASE));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -49,16 +56,19 @@ runBench(async ({ config, services, client }) => {
   );
   {
     for (const c of CASES) {
-      const table = `bench_${c.calls}_${c.agents}`;
-      console.log(
-        `\n## ${c.name} in one day (table ${table}: ${await ensureTable(ch, database, table, c.calls, c.agents)})`,
-      );
+      const table = `bench_${c.distinct ? 'distinct_' : ''}${c.calls}_${c.agents}`;
+      const obtained = c.distinct
+        ? await ensureDistinctDay(ch, { database, table, date: DATE, calls: c.calls, agents: c.agents })
+        : await ensureTable(ch, database, table, c.calls, c.agents);
+      console.log(`\n## ${c.name} in one day (table ${table}: ${obtained})`);
       const prefix = `bench/${table}`;
       const queue = `bench-${table}`;
       const worker = await spawnBenchWorker({ ...process.env, TEMPORAL_TASK_QUEUE: queue });
       const temporalMs: number[] = [];
       const bareMs: number[] = [];
       const queryMs: number[] = [];
+      const peerMs: number[] = [];
+      const floorMs: number[] = [];
       let agents = 0;
       try {
         for (let i = 0; i < RUNS; i += 1) {
@@ -76,6 +86,8 @@ runBench(async ({ config, services, client }) => {
             await timed(() => bareExport(ch, s3, { database, table, date: DATE, bucket, key: `${prefix}/bare.csv` })),
           );
           queryMs.push(await timed(() => queryOnly(ch, { database, table, date: DATE })));
+          peerMs.push(await timed(() => ch.command({ query: peerSql({ database, table, date: DATE }) })));
+          floorMs.push(await timed(() => ch.command({ query: floorSql({ database, table, date: DATE }) })));
         }
       } finally {
         const peak = await worker.stop();
@@ -94,6 +106,11 @@ runBench(async ({ config, services, client }) => {
           `(a)/(b), median of pairs                    ${median(ratios).toFixed(2)}   (target <= 1.25; pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
         );
         console.log(`ClickHouse query alone                      ${seconds(median(queryMs))}`);
+        const [peer, floor] = [median(peerMs), median(floorMs)];
+        console.log(`peer script's query (GROUP BY id + argMax)  ${seconds(peer)}`);
+        console.log(`floor: per-agent aggregation, no dedupe     ${seconds(floor)}`);
+        console.log(`(a) / floor                                 ${(a / floor).toFixed(2)}   (target <= 3)`);
+        console.log(`(a) / peer                                  ${(a / peer).toFixed(2)}   (target <= 0.5)`);
         console.log(`worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB   (target < 300 MiB)`);
       }
     }
