@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
-import { agentMetricsSql } from '../../lib/clickhouse/metrics-sql';
+import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import { daySlots } from '../../lib/clickhouse/day-slots';
 import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
@@ -40,7 +41,11 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
     deps.clickhouse,
     async (query) => {
       const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, query);
-      const sql = agentMetricsSql({ database: deps.database, table: input.table, ...stats }, input.statuses);
+      // The batch query for a batch of one day: it decides "duplicated?" in one pass where the single-day shape
+      // (agentMetricsSql) builds the duplicate set twice; same rows, 1.8–2.0× faster on 10M-call days, 0.2 s slower
+      // on a 2M-call day of 50,000 agents (measured on 18.16; README, Performance). Its extra `day` column is ignored.
+      const slots = daySlots([input.date], input.timezone);
+      const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
       const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
       await streamToObject(deps.s3, target, async (write) => {
         if (input.empty) return;

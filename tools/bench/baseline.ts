@@ -3,8 +3,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { streamRows } from '../../lib/clickhouse/query';
 import { streamToObject } from '../../lib/s3/objects';
 import { csvHeader, csvLines, type AgentMetricsRow } from '../../lib/csv-format';
-import { dayWindow } from '../../lib/days/day-window';
-import { agentMetricsSql } from '../../lib/clickhouse/metrics-sql';
+import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import { daySlots } from '../../lib/clickhouse/day-slots';
+
+/** The query the product's compute step runs for one day (activities/export/compute-metrics.ts). */
+function productSql(o: { database: string; table: string; date: string }): string {
+  return batchAgentMetricsSql({ database: o.database, table: o.table, slots: daySlots([o.date], 'UTC') }, ['Answered']);
+}
 
 interface Row {
   agent_id: string;
@@ -19,15 +24,11 @@ export async function bareExport(
   s3: S3Client,
   o: { database: string; table: string; date: string; bucket: string; key: string },
 ): Promise<{ rows: number; bytes: number }> {
-  const w = dayWindow(o.date, 'UTC');
   let rows = 0;
   const written = await streamToObject(s3, { bucket: o.bucket, key: o.key, contentType: 'text/csv' }, async (write) => {
     await write(csvHeader());
     let batch: AgentMetricsRow[] = [];
-    for await (const r of streamRows<Row>(
-      ch,
-      agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']),
-    )) {
+    for await (const r of streamRows<Row>(ch, productSql(o))) {
       if (r.calls === '0') continue;
       batch.push({
         agentId: r.agent_id,
@@ -52,9 +53,8 @@ export async function queryOnly(
   ch: ClickHouseClient,
   o: { database: string; table: string; date: string },
 ): Promise<number> {
-  const w = dayWindow(o.date, 'UTC');
   let rows = 0;
-  const sql = agentMetricsSql({ database: o.database, table: o.table, ...w }, ['Answered']);
+  const sql = productSql(o);
   for await (const row of streamRows<Row>(ch, sql)) if (row) rows += 1;
   return rows;
 }
