@@ -13,7 +13,7 @@ for arg in "$@"; do
   esac
 done
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '\n%s\n' "${C_BOLD}== $*${C_OFF}"; }
 
 # shellcheck source=/dev/null
 . scripts/stack/common.sh
