@@ -3,8 +3,8 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { ExportTemplate } from '../../common/export-types';
@@ -22,6 +22,7 @@ import { installQuietRuntime } from '../helpers/runtime';
 import { REPO_ROOT } from '../helpers/stack';
 import { stackContext } from '../helpers/stack-context';
 import { startWorker } from '../helpers/test-worker';
+import { rootCause } from '../helpers/root-cause';
 
 const run = promisify(execFile);
 
@@ -36,17 +37,6 @@ function runEntry(name: string, args: readonly string[], env: NodeJS.ProcessEnv)
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   child.once('close', () => clearTimeout(timer));
   return finished(child);
-}
-
-/** The ApplicationFailure at the bottom of a failed run's cause chain. */
-function rootCause(err: unknown): ApplicationFailure {
-  assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${String(err)}`);
-  let e: unknown = err.cause;
-  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause) {
-    e = (e as { cause?: unknown }).cause;
-  }
-  assert.ok(e instanceof ApplicationFailure, 'an ApplicationFailure in the cause chain');
-  return e;
 }
 
 describe('bad inputs at every boundary', function () {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Services } from '../../lib/services';
 import { startExportDay } from '../../client/start-export';
@@ -17,6 +16,7 @@ import { stackContext } from '../helpers/stack-context';
 import { startWorker } from '../helpers/test-worker';
 import { installQuietRuntime } from '../helpers/runtime';
 import { startService, stopService, type StackService } from '../helpers/stack';
+import { rootCause } from '../helpers/root-cause';
 
 /** Waits until the run's pending activity has failed at least once (attempt ≥ 2), i.e. it is retrying. */
 async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promise<string> {
@@ -28,16 +28,6 @@ async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promis
     if (Date.now() > deadline) throw new Error('the run never retried an activity');
     await delay(250);
   }
-}
-
-/** The permanent failure at the bottom of a failed run's cause chain. */
-function rootCause(err: unknown): ApplicationFailure {
-  assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${String(err)}`);
-  let e: unknown = err.cause;
-  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause)
-    e = (e as { cause?: unknown }).cause;
-  assert.ok(e instanceof ApplicationFailure, 'an ApplicationFailure in the cause chain');
-  return e;
 }
 
 describe('daily export on the real stack: failures', function () {

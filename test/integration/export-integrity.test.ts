@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -17,16 +16,7 @@ import { randomPastDay } from '../helpers/random';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
 import { startWorker } from '../helpers/test-worker';
-
-/** The permanent failure at the bottom of a failed run's cause chain. */
-function rootCause(err: unknown): ApplicationFailure {
-  assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${String(err)}`);
-  let e: unknown = err.cause;
-  while (e && !(e instanceof ApplicationFailure) && (e as { cause?: unknown }).cause)
-    e = (e as { cause?: unknown }).cause;
-  assert.ok(e instanceof ApplicationFailure, 'an ApplicationFailure in the cause chain');
-  return e;
-}
+import { rootCause } from '../helpers/root-cause';
 
 describe('daily export on the real stack: the final key only ever holds a verified file', function () {
   this.timeout(300_000);
