@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { DeliveryState } from '../../common/day-state';
+import { mapPool } from '../pool';
+import { findDelivery } from '../s3/delivery';
+import { csvKey } from '../s3/keys';
+import { openObject } from '../s3/objects';
+import type { Services } from '../services';
+import type { StatusTemplate } from '../days/day-status';
+import { parseDeliveredFile, type DeliveredRow } from './metrics-file';
+
+/** Day files read from S3 at once. */
+const READS_IN_FLIGHT = 8;
+/** Parsed day files kept in memory (a file never changes under its SHA-256): a year of one export and then some. */
+const CACHED_FILES = 400;
+
+/** One day of an agent's trend: its metrics, or null where the day has no verified file or no row for the agent. */
+export interface TrendPoint {
+  readonly date: string;
+  readonly avg: number | null;
+  readonly p90: number | null;
+  readonly calls: number | null;
+  /** What the bucket holds for the day: only `verified` and `stale` days (file matches its manifest) are read. */
+  readonly delivery: DeliveryState;
+}
+
+export interface AgentTrend {
+  readonly agentId: string;
+  readonly points: TrendPoint[];
+  /** Days whose file was read. */
+  readonly filesRead: number;
+}
+
+/** Agent ids as the files hold them (docs/contract.md §4: lower case). */
+export function normalizeAgentId(id: string): string {
+  return id.trim().toLowerCase();
+}
+
+/**
+ * Reads agents' daily metrics from the delivered files: only days whose file matches its manifest (size and
+ * SHA-256, checked again on the bytes read), each file parsed once and kept by its SHA-256.
+ */
+export class DeliveredMetrics {
+  private readonly files = new Map<string, Map<string, DeliveredRow>>();
+
+  constructor(private readonly deps: Services) {}
+
+  async agentTrend(template: StatusTemplate, days: readonly string[], agentId: string): Promise<AgentTrend> {
+    const id = normalizeAgentId(agentId);
+    let filesRead = 0;
+    const points = await mapPool(days, READS_IN_FLIGHT, async (date): Promise<TrendPoint> => {
+      const rows = await this.dayRows(template, date);
+      if (rows.rows) filesRead += 1;
+      const row = rows.rows?.get(id);
+      return { date, avg: row?.avg ?? null, p90: row?.p90 ?? null, calls: row?.calls ?? null, delivery: rows.state };
+    });
+    return { agentId: id, points, filesRead };
+  }
+
+  private async dayRows(
+    t: StatusTemplate,
+    date: string,
+  ): Promise<{ state: DeliveryState; rows?: Map<string, DeliveredRow> }> {
+    const delivery = await findDelivery(this.deps, {
+      date,
+      prefix: t.prefix,
+      timezone: t.timezone,
+      statuses: t.statuses,
+    });
+    const sha256 = delivery.manifest?.sha256;
+    if ((delivery.state !== 'verified' && delivery.state !== 'stale') || !sha256) return { state: delivery.state };
+    let rows = this.files.get(sha256);
+    if (!rows) {
+      const body = await readAll(await openObject(this.deps.s3, this.deps.bucket, csvKey(t.prefix, date)));
+      // Replaced between the manifest check and this read: the day is not verified now.
+      if (createHash('sha256').update(body).digest('hex') !== sha256) return { state: 'failed' };
+      rows = new Map(parseDeliveredFile(body, 'csv').map((r) => [r.agentId, r]));
+      if (this.files.size >= CACHED_FILES) this.files.delete(this.files.keys().next().value as string);
+      this.files.set(sha256, rows);
+    }
+    return { state: delivery.state, rows };
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
