@@ -4,6 +4,7 @@
 
 const DAY_CHOICES = [7, 14, 30, 60, 90, 180, 365];
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const FILE_USE = { read: 'read', missing: 'none', unverified: 'does not match its manifest' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function el(tag, attrs, ...children) {
@@ -139,7 +140,7 @@ function trendTable(trend) {
         cell(p.avg),
         cell(p.p90),
         cell(p.calls),
-        cell(p.delivery),
+        cell(FILE_USE[p.file]),
       ),
     ),
   );
@@ -156,8 +157,8 @@ async function showTrend(exportName, agent, days) {
     const withRow = trend.points.filter((p) => p.avg !== null).length;
     message.textContent =
       trend.filesRead === 0
-        ? `No verified file in the last ${days} days of export ${exportName}.`
-        : `${agent}: a row in ${withRow} of the ${trend.filesRead} verified files of the last ${days} days.`;
+        ? `No file that matches its manifest in the last ${days} days of export ${exportName}.`
+        : `${agent}: a row in ${withRow} of the ${trend.filesRead} files read (those that match their manifest) of the last ${days} days.`;
     drawChart(trend);
     trendTable(trend);
   } catch (err) {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { DeliveryState } from '../../common/day-state';
 import { mapPool } from '../pool';
 import { findDelivery } from '../s3/delivery';
 import { csvKey } from '../s3/keys';
@@ -14,14 +13,16 @@ const READS_IN_FLIGHT = 8;
 /** Parsed day files kept in memory (a file never changes under its SHA-256): a year of one export and then some. */
 const CACHED_FILES = 400;
 
-/** One day of an agent's trend: its metrics, or null where the day has no verified file or no row for the agent. */
+/** A day's file: `read` (it matches its manifest), `missing` (none delivered) or `unverified` (it does not match). */
+export type FileUse = 'read' | 'missing' | 'unverified';
+
+/** One day of an agent's trend: its metrics, or null where the day has no file read or no row for the agent. */
 export interface TrendPoint {
   readonly date: string;
   readonly avg: number | null;
   readonly p90: number | null;
   readonly calls: number | null;
-  /** What the bucket holds for the day: only `verified` and `stale` days (file matches its manifest) are read. */
-  readonly delivery: DeliveryState;
+  readonly file: FileUse;
 }
 
 export interface AgentTrend {
@@ -37,8 +38,9 @@ export function normalizeAgentId(id: string): string {
 }
 
 /**
- * Reads agents' daily metrics from the delivered files: only days whose file matches its manifest (size and
- * SHA-256, checked again on the bytes read), each file parsed once and kept by its SHA-256.
+ * Reads agents' daily metrics from the delivered files: only files that match their manifest (size and SHA-256 as
+ * S3 reports them, and the SHA-256 of the bytes read), each parsed once and kept by its SHA-256. The source is not
+ * consulted: a stale day's file is still the one delivered, and is read.
  */
 export class DeliveredMetrics {
   private readonly files = new Map<string, Map<string, DeliveredRow>>();
@@ -47,38 +49,34 @@ export class DeliveredMetrics {
 
   async agentTrend(template: StatusTemplate, days: readonly string[], agentId: string): Promise<AgentTrend> {
     const id = normalizeAgentId(agentId);
-    let filesRead = 0;
     const points = await mapPool(days, READS_IN_FLIGHT, async (date): Promise<TrendPoint> => {
-      const rows = await this.dayRows(template, date);
-      if (rows.rows) filesRead += 1;
-      const row = rows.rows?.get(id);
-      return { date, avg: row?.avg ?? null, p90: row?.p90 ?? null, calls: row?.calls ?? null, delivery: rows.state };
+      const day = await this.dayRows(template, date);
+      const row = day.rows?.get(id);
+      return { date, avg: row?.avg ?? null, p90: row?.p90 ?? null, calls: row?.calls ?? null, file: day.file };
     });
-    return { agentId: id, points, filesRead };
+    return { agentId: id, points, filesRead: points.filter((p) => p.file === 'read').length };
   }
 
-  private async dayRows(
-    t: StatusTemplate,
-    date: string,
-  ): Promise<{ state: DeliveryState; rows?: Map<string, DeliveredRow> }> {
+  private async dayRows(t: StatusTemplate, date: string): Promise<{ file: FileUse; rows?: Map<string, DeliveredRow> }> {
     const delivery = await findDelivery(this.deps, {
       date,
       prefix: t.prefix,
       timezone: t.timezone,
       statuses: t.statuses,
     });
+    if (delivery.state === 'missing') return { file: 'missing' };
     const sha256 = delivery.manifest?.sha256;
-    if ((delivery.state !== 'verified' && delivery.state !== 'stale') || !sha256) return { state: delivery.state };
+    if (delivery.state === 'failed' || !sha256) return { file: 'unverified' };
     let rows = this.files.get(sha256);
     if (!rows) {
       const body = await readAll(await openObject(this.deps.s3, this.deps.bucket, csvKey(t.prefix, date)));
-      // Replaced between the manifest check and this read: the day is not verified now.
-      if (createHash('sha256').update(body).digest('hex') !== sha256) return { state: 'failed' };
+      // Replaced between the manifest check and this read.
+      if (createHash('sha256').update(body).digest('hex') !== sha256) return { file: 'unverified' };
       rows = new Map(parseDeliveredFile(body, 'csv').map((r) => [r.agentId, r]));
       if (this.files.size >= CACHED_FILES) this.files.delete(this.files.keys().next().value as string);
       this.files.set(sha256, rows);
     }
-    return { state: delivery.state, rows };
+    return { file: 'read', rows };
   }
 }
 

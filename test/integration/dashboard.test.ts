@@ -7,13 +7,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startExportDay } from '../../client/start-export';
 import { dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
+import { csvKey } from '../../lib/s3/keys';
+import { putText } from '../../lib/s3/objects';
 import { workflowUiUrl } from '../../lib/temporal-connection';
 import { ensureBuilt } from '../helpers/build';
 import { finished, printed, runCli, spawnCli } from '../helpers/cli-process';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { daysAgo, testInput, uniqueExportName } from '../helpers/export-input';
+import { daysAgo, pollEvery, testInput, uniqueExportName, waitEndingIn } from '../helpers/export-input';
 import { freePort } from '../helpers/free-port';
 import { referenceCsvRows } from '../helpers/reference-metrics';
+import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { REPO_ROOT } from '../helpers/stack';
 import { useStackSuite } from '../helpers/stack-suite';
@@ -96,24 +99,42 @@ describe('dashboard in Chromium on the real stack', function () {
 
   it("colours each day by state, links it to its run, and charts a searched agent's avg and p90 per day", async () => {
     const week = dayRange(daysAgo(7), daysAgo(1));
-    const [, first, second, failed, unexported] = week as [string, string, string, string, string];
+    const [, verified, stale, failed, unexported, tampered, running] = week as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const agent = randomUUID().toUpperCase();
     const other = randomUUID();
     const rows = [
-      ...calls(agent, first, [12, 30, 47, 61, 95]),
-      ...calls(other, first, [5, 6]),
-      ...calls(agent, second, [7, 8, 300]),
+      ...calls(agent, verified, [12, 30, 47, 61, 95]),
+      ...calls(other, verified, [5, 6]),
+      ...calls(agent, stale, [7, 8, 300]),
       ...calls(agent, unexported, [40]),
+      ...calls(agent, tampered, [49, 50]),
     ];
-    await insertCalls(ctx.clickhouse, ctx.config.clickhouse.CLICKHOUSE_DATABASE, suite.table, rows);
+    const database = ctx.config.clickhouse.CLICKHOUSE_DATABASE;
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
     const input = (d: string, o: Parameters<typeof testInput>[3] = {}) =>
       testInput(d, suite.table, suite.prefix, { exportName, ...o });
     const runs = new Map<string, string>();
-    for (const d of [first, second]) {
+    for (const d of [verified, stale, tampered]) {
       const handle = await startExportDay(suite.client, suite.worker.taskQueue, input(d));
       await handle.result();
       runs.set(d, handle.firstExecutionRunId);
     }
+    // Late data for another agent: the delivered file of `stale` is still the agent's figures, and still read.
+    await insertCalls(ctx.clickhouse, database, suite.table, calls(other, stale, [9]));
+    // A file changed after delivery no longer matches its manifest: the day is failed and its figures are not read.
+    const key = csvKey(suite.prefix, tampered);
+    const delivered = await readObject(ctx.s3, ctx.deps.bucket, key);
+    const changed = delivered.replace(',49.5,', ',99.5,');
+    assert.notEqual(changed, delivered);
+    await putText(ctx.s3, ctx.deps.bucket, key, changed, 'text/csv');
     const failing = await startExportDay(
       suite.client,
       suite.worker.taskQueue,
@@ -121,45 +142,56 @@ describe('dashboard in Chromium on the real stack', function () {
     );
     await assert.rejects(failing.result(), WorkflowFailedError);
     runs.set(failed, failing.firstExecutionRunId);
+    const wait = waitEndingIn(running, 600_000);
+    const waiting = await startExportDay(
+      suite.client,
+      suite.worker.taskQueue,
+      input(running, { minRows: 1_000, waitTimeoutMs: wait, pollIntervalMs: pollEvery(wait) }),
+    );
+    runs.set(running, waiting.firstExecutionRunId);
+    try {
+      const page = await open(await startDashboard());
+      const cells = await page.$$eval('.calendar .day', (els) =>
+        els.map((e) => ({
+          date: e.getAttribute('data-date'),
+          state: e.getAttribute('data-state'),
+          href: e.getAttribute('href'),
+        })),
+      );
+      const settings = { ...ctx.config.temporal, TEMPORAL_UI_URL: uiBase };
+      const states: Record<string, string> = { [verified]: 'verified', [stale]: 'stale', [running]: 'running' };
+      Object.assign(states, { [failed]: 'failed', [tampered]: 'failed' });
+      const want: Cell[] = week.map((date) => {
+        const runId = runs.get(date);
+        const href = runId ? workflowUiUrl(settings, `agent-metrics-${exportName}-${date}`, runId) : null;
+        return { date, state: states[date] ?? 'missing', href };
+      });
+      assert.deepEqual(cells, want);
 
-    const page = await open(await startDashboard());
-    const cells = await page.$$eval('.calendar .day', (els) =>
-      els.map((e) => ({
-        date: e.getAttribute('data-date'),
-        state: e.getAttribute('data-state'),
-        href: e.getAttribute('href'),
-      })),
-    );
-    const settings = { ...ctx.config.temporal, TEMPORAL_UI_URL: uiBase };
-    const want: Cell[] = week.map((date) => {
-      const runId = runs.get(date);
-      const state = date === failed ? 'failed' : runId ? 'verified' : 'missing';
-      return {
-        date,
-        state,
-        href: runId ? workflowUiUrl(settings, `agent-metrics-${exportName}-${date}`, runId) : null,
-      };
-    });
-    assert.deepEqual(cells, want);
-
-    await page.fill('#agent', agent);
-    await page.click('#search button[type="submit"]');
-    await page.waitForSelector(`#chart[data-agent="${agent.toLowerCase()}"]`);
-    const data = await page.evaluate(
-      () => (globalThis as unknown as { agentChart: { data: (number | null)[][] } }).agentChart.data,
-    );
-    const [avg1, p901] = expected(rows, agent, first);
-    const [avg2, p902] = expected(rows, agent, second);
-    assert.deepEqual(
-      data[0],
-      week.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
-    );
-    // Only verified files count: the unexported day has calls but no file, so no point.
-    assert.deepEqual(data[1], [null, avg1, avg2, null, null, null, null]);
-    assert.deepEqual(data[2], [null, p901, p902, null, null, null, null]);
-    assert.match((await page.textContent('#trend-message')) ?? '', /a row in 2 of the 2 verified files/);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    await page.close();
+      await page.fill('#agent', agent);
+      await page.click('#search button[type="submit"]');
+      await page.waitForSelector(`#chart[data-agent="${agent.toLowerCase()}"]`);
+      const data = await page.evaluate(
+        () => (globalThis as unknown as { agentChart: { data: (number | null)[][] } }).agentChart.data,
+      );
+      const [avg1, p901] = expected(rows, agent, verified);
+      const [avg2, p902] = expected(rows, agent, stale);
+      assert.deepEqual(
+        data[0],
+        week.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
+      );
+      // Only files that match their manifest count: the unexported day has calls but no file, the tampered one a
+      // file that no longer verifies.
+      assert.deepEqual(data[1], [null, avg1, avg2, null, null, null, null]);
+      assert.deepEqual(data[2], [null, p901, p902, null, null, null, null]);
+      assert.match((await page.textContent('#trend-message')) ?? '', /a row in 2 of the 2 files read/);
+      const tamperedRow = await page.textContent(`#trend-table tr[data-date="${tampered}"]`);
+      assert.match(tamperedRow ?? '', /does not match its manifest/);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await page.close();
+    } finally {
+      await waiting.terminate('test done');
+    }
   });
 
   it('says on the page that the bucket is missing and Temporal is down, and keeps serving', async () => {
