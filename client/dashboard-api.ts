@@ -8,6 +8,9 @@ import type { Services } from '../lib/services';
 import { today } from './command-input';
 import { collectStatus } from './status-report';
 
+/** What an agent id (or the start of one) may hold in a request. */
+const AGENT_ID = /^[\w.-]{1,100}$/;
+
 /** The longest range the page asks for: a year and a day. */
 export const MAX_DAYS = 366;
 
@@ -66,9 +69,17 @@ export async function calendarAnswer(ctx: DashboardContext, query: URLSearchPara
 /** One agent's daily avg and p90 over the last `days` days, from the delivered files. */
 export async function agentAnswer(ctx: DashboardContext, agentId: string, query: URLSearchParams): Promise<ApiAnswer> {
   const { exp, days } = selection(ctx, query);
-  if (!/^[\w.-]{1,100}$/.test(agentId.trim())) throw new BadRequestError(`not an agent id: '${agentId}'`, 400);
+  if (!AGENT_ID.test(agentId.trim())) throw new BadRequestError(`not an agent id: '${agentId}'`, 400);
   const trend = await ctx.metrics.agentTrend(exp.template, days, agentId);
   return { status: 200, body: { export: exp.name, ...trend } };
+}
+
+/** Agent ids that start with `q` in the files of the range: the search box's suggestions. */
+export async function agentIdsAnswer(ctx: DashboardContext, query: URLSearchParams): Promise<ApiAnswer> {
+  const { exp, days } = selection(ctx, query);
+  const prefix = query.get('q') ?? '';
+  if (!AGENT_ID.test(prefix.trim())) throw new BadRequestError(`q: not the start of an agent id: '${prefix}'`, 400);
+  return { status: 200, body: { export: exp.name, agents: await ctx.metrics.agentIds(exp.template, days, prefix) } };
 }
 
 /** The message the page shows when a service cannot answer (bucket missing, Temporal down, ...). */

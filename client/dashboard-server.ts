@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
   agentAnswer,
+  agentIdsAnswer,
   BadRequestError,
   calendarAnswer,
   exportsAnswer,
@@ -85,6 +86,7 @@ async function api(ctx: DashboardContext, url: URL): Promise<ApiAnswer> {
   try {
     if (url.pathname === '/api/exports') return exportsAnswer(ctx);
     if (url.pathname === '/api/calendar') return await calendarAnswer(ctx, url.searchParams);
+    if (url.pathname === '/api/agents') return await agentIdsAnswer(ctx, url.searchParams);
     if (agent) return await agentAnswer(ctx, decodeURIComponent(agent[1]!), url.searchParams);
   } catch (err) {
     if (err instanceof BadRequestError) return { status: err.status, body: { error: err.message } };

@@ -1,4 +1,4 @@
-/* global document, window, fetch, URLSearchParams, uPlot */
+/* global document, window, fetch, URLSearchParams, uPlot, setTimeout, clearTimeout */
 // The dashboard page: plain browser JavaScript, no build step; uPlot comes from the server's node_modules.
 'use strict';
 
@@ -168,6 +168,22 @@ async function showTrend(exportName, agent, days) {
   document.getElementById('trends').dataset.loaded = 'true';
 }
 
+/** Fills the search box's suggestions with the ids that start with what was typed (two characters or more). */
+function suggestAgents(input, exportSelect, days) {
+  const list = document.getElementById('agent-ids');
+  let timer;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const start = input.value.trim();
+    if (start.length < 2) return list.replaceChildren();
+    timer = setTimeout(async () => {
+      const q = `export=${encodeURIComponent(exportSelect.value)}&days=${days}&q=${encodeURIComponent(start)}`;
+      const body = await getJson(`/api/agents?${q}`).catch(() => ({ agents: [] }));
+      list.replaceChildren(...body.agents.map((id) => el('option', { value: id })));
+    }, 250);
+  });
+}
+
 async function main() {
   const q = query();
   const daysSelect = document.getElementById('days');
@@ -194,6 +210,7 @@ async function main() {
   calendars.replaceChildren(...sections);
   const loading = meta.exports.map((exp, i) => showCalendar(exp, days, sections[i]));
   const agentInput = document.getElementById('agent');
+  suggestAgents(agentInput, exportSelect, days);
   document.getElementById('search').addEventListener('submit', (event) => {
     event.preventDefault();
     const agent = agentInput.value.trim();

@@ -57,6 +57,15 @@ export class DeliveredMetrics {
     return { agentId: id, points, filesRead: points.filter((p) => p.file === 'read').length };
   }
 
+  /** Up to `limit` agent ids, in order, that start with `prefix` in the files of `days` (for the search box). */
+  async agentIds(template: StatusTemplate, days: readonly string[], prefix: string, limit = 20): Promise<string[]> {
+    const start = normalizeAgentId(prefix);
+    const found = new Set<string>();
+    const files = await mapPool(days, READS_IN_FLIGHT, (date) => this.dayRows(template, date));
+    for (const { rows } of files) for (const id of rows?.keys() ?? []) if (id.startsWith(start)) found.add(id);
+    return [...found].sort().slice(0, limit);
+  }
+
   private async dayRows(t: StatusTemplate, date: string): Promise<{ file: FileUse; rows?: Map<string, DeliveredRow> }> {
     const delivery = await findDelivery(this.deps, {
       date,

@@ -168,6 +168,12 @@ describe('dashboard in Chromium on the real stack', function () {
       });
       assert.deepEqual(cells, want);
 
+      // Typing the start of an id suggests the ids of the files read that start so (ids are lower case there).
+      await page.fill('#agent', agent.slice(0, 6));
+      await page.waitForSelector(`#agent-ids option[value="${agent.toLowerCase()}"]`, { state: 'attached' });
+      assert.deepEqual(await page.$$eval('#agent-ids option', (els) => els.map((e) => e.getAttribute('value'))), [
+        agent.toLowerCase(),
+      ]);
       await page.fill('#agent', agent);
       await page.click('#search button[type="submit"]');
       await page.waitForSelector(`#chart[data-agent="${agent.toLowerCase()}"]`);
