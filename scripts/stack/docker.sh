@@ -4,10 +4,13 @@
 COMPOSE_PROJECT="${COMPOSE_PROJECT_NAME:-agent-metrics}"
 
 compose() {
+  local files=(-f "$REPO_ROOT/docker-compose.yml")
+  # The two-shard cluster: the second server and both servers' remote_servers (cluster.sh).
+  cluster_on && files+=(-f "$REPO_ROOT/docker-compose.cluster.yml")
   if docker compose version >/dev/null 2>&1; then
-    docker compose -p "$COMPOSE_PROJECT" -f "$REPO_ROOT/docker-compose.yml" "$@"
+    docker compose -p "$COMPOSE_PROJECT" "${files[@]}" "$@"
   elif command -v docker-compose >/dev/null 2>&1; then
-    docker-compose -p "$COMPOSE_PROJECT" -f "$REPO_ROOT/docker-compose.yml" "$@"
+    docker-compose -p "$COMPOSE_PROJECT" "${files[@]}" "$@"
   else
     die "a Docker engine answers but neither 'docker compose' nor 'docker-compose' is installed (or force STACK_MODE=native)"
   fi
