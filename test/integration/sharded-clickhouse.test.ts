@@ -195,4 +195,15 @@ describe('a sharded ClickHouse (Distributed table over two shards)', function ()
       assert.deepEqual(got.files, expected.files, layout);
     }
   });
+
+  it('ships docker-compose.cluster.yml: a second server, the same cluster file in both servers', function () {
+    const files = ['docker-compose.yml', 'docker-compose.cluster.yml'].flatMap((f) => ['-f', path.join(REPO_ROOT, f)]);
+    const config = spawnSync('docker-compose', [...files, 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(config.status, 0, config.stderr);
+    const cluster = './scripts/stack/compose/clickhouse-cluster.xml';
+    const mounts = config.stdout.split('\n').filter((l) => l.includes('clickhouse-cluster.xml')).length;
+    assert.equal(mounts, 2, `${cluster} in both servers' config.d`);
+    assert.match(config.stdout, /^ {2}clickhouse2:$/m);
+    assert.equal(config.stdout.match(/:8123\/tcp$|:8123$/gm)?.length, 2, 'both servers publish their HTTP port');
+  });
 });
