@@ -6,7 +6,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { addDays } from '../../common/calendar';
 import type { CallStatus } from '../../common/call-status';
 import { dayWindow } from '../../lib/days/day-window';
-import { csvKey } from '../../lib/s3/keys';
+import type { StatusRow } from '../../client/status-report';
+import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { ensureBuilt } from '../helpers/build';
 import { runCli } from '../helpers/cli-process';
 import { dropTable, insertCalls, type CallRow } from '../helpers/conversations-table';
@@ -166,11 +167,20 @@ describe('a sharded ClickHouse (Distributed table over two shards)', function ()
     assert.match(backfill.stdout, /2 days: 2 exported and verified/);
     const status = await runCli('status', ['--from', days[0]!, '--to', days[2]!, '--json'], e, { build: 'compiled' });
     assert.equal(status.code, 0, status.stderr);
-    const states = (JSON.parse(status.stdout) as Array<{ date: string; state: string; sourceRows?: number }>).map(
-      (r) => `${r.date} ${r.state}`,
-    );
+    const rows = JSON.parse(status.stdout) as StatusRow[];
+    const states = rows.map((r) => `${r.date} ${r.state}`);
+    const figures = rows.map((r) => [r.detail, r.agents, r.sourceRows, r.exportedSourceRows]);
     const files = await Promise.all(days.map((d) => readObject(ctx.s3, ctx.deps.bucket, csvKey(prefix, d))));
-    return { files, states };
+    const manifests = await Promise.all(
+      days.map(async (d) => {
+        const m = JSON.parse(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(prefix, d))) as Record<
+          string,
+          unknown
+        >;
+        return [m.sourceRows, m.leftOut, m.sourceFingerprint];
+      }),
+    );
+    return { files, states, figures, manifests };
   }
 
   it('exports, backfills and reports the same bytes by agent and at random as from one server', async () => {
@@ -189,10 +199,13 @@ describe('a sharded ClickHouse (Distributed table over two shards)', function ()
       days.map((d) => `${d} verified`),
     );
     assert.ok(expected.files.every((f) => f.split('\n').length > 10));
+    assert.ok(expected.manifests.every(([rows, , fingerprint]) => Number(rows) > 0 && typeof fingerprint === 'string'));
     for (const layout of Object.keys(LAYOUTS) as Layout[]) {
       const got = await exportAll(distributed(layout));
       assert.deepEqual(got.states, expected.states, layout);
       assert.deepEqual(got.files, expected.files, layout);
+      assert.deepEqual(got.manifests, expected.manifests, layout);
+      assert.deepEqual(got.figures, expected.figures, layout);
     }
   });
 
