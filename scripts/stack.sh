@@ -99,7 +99,9 @@ cmd_up() {
   fi
   provision "${SERVICES[@]}"
   echo "$MODE" >"$STACK_DIR/mode"
-  clickhouse_shards >"$SHARDS_FILE"
+  local shards
+  shards=$(clickhouse_shards)
+  echo "$shards" >"$SHARDS_FILE"
   write_stack_env "$MODE"
   info "ready in $((SECONDS - start))s"
   print_summary
@@ -147,6 +149,7 @@ cmd_start() {
 
 cmd_stop() {
   need_service "$@"
+  if [ "$1" = clickhouse2 ]; then STACK_CLICKHOUSE_SHARDS=2; fi
   take_lock
   if [ "$MODE" = docker ]; then docker_stop "$1"; else native_stop "$1"; fi
 }

@@ -8,7 +8,8 @@ SHARDS_FILE="$STACK_DIR/shards"
 
 # How many ClickHouse servers the stack runs: STACK_CLICKHOUSE_SHARDS (1 or 2), else what `up` recorded, else 1.
 clickhouse_shards() {
-  local n=${STACK_CLICKHOUSE_SHARDS:-$(cat "$SHARDS_FILE" 2>/dev/null || echo 1)}
+  local n=${STACK_CLICKHOUSE_SHARDS:-$(cat "$SHARDS_FILE" 2>/dev/null || true)}
+  n=${n:-1}
   case "$n" in
     1 | 2) echo "$n" ;;
     *) die "STACK_CLICKHOUSE_SHARDS must be 1 or 2 (got '$n')" ;;
