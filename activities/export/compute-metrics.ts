@@ -3,6 +3,7 @@ import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
 import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots } from '../../lib/clickhouse/day-slots';
+import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
@@ -45,7 +46,9 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // (agentMetricsSql) builds the duplicate set twice; same rows, 1.8–2.0× faster on 10M-call days, 0.2 s slower
       // on a 2M-call day of 50,000 agents (measured on 18.16; README, Performance). Its extra `day` column is ignored.
       const slots = daySlots([input.date], input.timezone);
-      const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
+      const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
+      const source = { database: deps.database, table: input.table, slots, distributed };
+      const sql = batchAgentMetricsSql(source, input.statuses);
       const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
       await streamToObject(deps.s3, target, async (write) => {
         if (input.empty) return;

@@ -3,6 +3,7 @@ import type { PrecomputedDay, WindowStats } from '../../common/export-types';
 import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
+import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { streamRows, type QueryOptions } from '../../lib/clickhouse/query';
 import { readBatchStats } from '../../lib/clickhouse/window-stats';
 import { CSV_CONTENT_TYPE, csvWriter } from '../../lib/csv-format';
@@ -74,7 +75,11 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const signal = query.signal;
     const slots = daySlots(input.days, input.timezone);
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
-    const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
+    const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
+    const sql = batchAgentMetricsSql(
+      { database: deps.database, table: input.table, slots, distributed },
+      input.statuses,
+    );
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
     const rows = peekable(
       streamRows<BatchMetricsRow>(deps.clickhouse, sql, { ...query, ...(settings ? { settings } : {}) }),
