@@ -36,6 +36,7 @@ export async function dayAlerts(raw: DayAlertsInput): Promise<DayAlertsResult> {
     : undefined;
   // A deadline already past when the day is first watched (an old day's failure) sends no `late`.
   let deadlineAhead = due !== undefined && Date.now() < due;
+  // The durable "already sent" record: the events sent since the day was last delivered.
   const outstanding = new Set<'failed' | 'late'>();
   const sent: AlertEvent[] = [];
   let lastError: string | undefined;
