@@ -72,7 +72,18 @@ export function selectionOption(value: string | undefined): BackfillSelection {
 
 /** The export settings every day of a schedule or backfill shares, from the starter's environment. */
 export function exportTemplate(settings: ExportSettings): ExportTemplate {
-  const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs } =
+  const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, deadline } =
     exportInput('2000-01-01', settings, { force: false, trigger: 'manual' });
-  return { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs };
+  return {
+    exportName,
+    table,
+    prefix,
+    timezone,
+    statuses,
+    minRows,
+    onEmpty,
+    pollIntervalMs,
+    waitTimeoutMs,
+    ...(deadline !== undefined ? { deadline } : {}),
+  };
 }
