@@ -8,10 +8,23 @@ describe('batch SQL', () => {
   it('groups duplicates by day and conversation and sorts by day, then agent text', () => {
     const batch = batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Answered']);
     assert.ok(batch.includes("call_status IN ('Answered')"));
-    assert.match(batch, /GROUP BY k HAVING count\(\) > 1/);
-    assert.match(batch, /argMaxIf\(tuple\(agent_id, call_duration_sec, call_status\), tuple\(updated_at, .*\), dup\)/);
+    assert.equal(batch.match(/ IN \(SELECT k FROM \(SELECT .* GROUP BY k HAVING count\(\) > 1\)/g)?.length, 1);
+    assert.match(
+      batch,
+      /argMaxIf\(tuple\(agent, .*\), tuple\(tupleElement\(e, 3\), .*, agent\), tupleElement\(e, 1\)\)/,
+    );
+    assert.match(batch, /WHERE day != 0\n +GROUP BY day, agent\n/);
     assert.match(batch, /GROUP BY day, conversation, group_agent\n/);
     assert.match(batch, /ORDER BY day, agent_id$/);
+  });
+
+  it('groups the rows of a batch of one day by agent alone', () => {
+    const one = batchAgentMetricsSql({ database: 'db', table: 't', slots: daySlots(['2024-03-09'], 'UTC') }, [
+      'Answered',
+    ]);
+    assert.match(one, /toUInt8\(1\) AS day,/);
+    assert.match(one, /\)\n +GROUP BY agent\n/);
+    assert.doesNotMatch(one, /GROUP BY day, agent\n +\)/);
   });
 
   it('refuses an unknown status and a bad table name', () => {
