@@ -6,7 +6,8 @@
 #      (GROUP BY conversation_id + argMax) and the floor (per-agent aggregation, no dedupe) with the ratios; the
 #      worker's peak RSS (BENCH_CASE=10M or =2M picks days by the start of their name; BENCH_RUNS, default 5);
 #   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another.
-# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part.
+# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part. BENCH_ONLY=generate (not part of `all`): the
+# generator's 10M calls against ClickHouse's own INSERT … SELECT of the same rows (BENCH_CALLS, BENCH_RUNS, default 3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,9 +26,10 @@ set +a
 case "${BENCH_ONLY:-all}" in
   export) node dist/tools/bench/export.js ;;
   backfill) BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js ;;
+  generate) node dist/tools/bench/generate.js ;;
   all)
     node dist/tools/bench/export.js
     BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js
     ;;
-  *) echo "BENCH_ONLY must be export or backfill" >&2; exit 2 ;;
+  *) echo "BENCH_ONLY must be export, backfill or generate" >&2; exit 2 ;;
 esac
