@@ -43,8 +43,8 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
     async (query) => {
       const stats = input.stats?.date === input.date ? input.stats : await readWindowStats(deps, input, query);
       // The batch query for a batch of one day: it decides "duplicated?" in one pass where the single-day shape
-      // (agentMetricsSql) builds the duplicate set twice; same rows, 1.8–2.0× faster on 10M-call days, 0.2 s slower
-      // on a 2M-call day of 50,000 agents (measured on 18.16; README, Performance). Its extra `day` column is ignored.
+      // (agentMetricsSql) builds the duplicate set twice; same rows, faster on every bench day (measured on 18.16;
+      // README, Performance). Its extra `day` column is ignored.
       const slots = daySlots([input.date], input.timezone);
       const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
       const source = { database: deps.database, table: input.table, slots, distributed };

@@ -71,11 +71,12 @@ function edgeRows(): CallRow[] {
   return rows;
 }
 
-/** Every query the product sends for these days: per-day stats and metrics, and the batch forms. */
+/** Every query the product sends for these days: per-day stats and metrics (both forms), and the batch forms. */
 function productQueries(database: string, table: string): string[] {
   const perDay = DAYS.flatMap((date) => {
     const w = { database, table, ...dayWindow(date, TZ) };
-    return [windowStatsSql(w), ...STATUS_SETS.map((s) => agentMetricsSql(w, s))];
+    const one = { database, table, slots: daySlots([date], TZ) };
+    return [windowStatsSql(w), ...STATUS_SETS.flatMap((s) => [agentMetricsSql(w, s), batchAgentMetricsSql(one, s)])];
   });
   const b = { database, table, slots: daySlots(DAYS, TZ) };
   // The form for a Distributed table (GLOBAL IN) too: on one table it must compute the same.

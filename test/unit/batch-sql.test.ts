@@ -8,8 +8,14 @@ describe('batch SQL', () => {
   it('groups duplicates by day and conversation and sorts by day, then agent text', () => {
     const batch = batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Answered']);
     assert.ok(batch.includes("call_status IN ('Answered')"));
-    assert.match(batch, /GROUP BY k HAVING count\(\) > 1/);
-    assert.match(batch, /argMaxIf\(tuple\(agent_id, call_duration_sec, call_status\), tuple\(updated_at, .*\), dup\)/);
+    assert.equal(batch.match(/ IN \(SELECT k FROM \(SELECT .* GROUP BY k HAVING count\(\) > 1\)/g)?.length, 1);
+    assert.match(
+      batch,
+      /argMaxIf\(tuple\(agent, .*\), tuple\(tupleElement\(e, 3\), .*, agent\), tupleElement\(e, 1\)\)/,
+    );
+    assert.match(batch, /AND day != 0\n +GROUP BY day, agent\n/);
+    // The per-agent GROUP BY is in the SELECT that reads the table: on a Distributed table the shards run it.
+    assert.match(batch, /\n +FROM [^\n(]*\n +WHERE [^\n]*\n +GROUP BY day, agent\n/);
     assert.match(batch, /GROUP BY day, conversation, group_agent\n/);
     assert.match(batch, /ORDER BY day, agent_id$/);
   });
@@ -20,6 +26,15 @@ describe('batch SQL', () => {
     assert.match(distributed, / GLOBAL IN \(SELECT k FROM/);
     assert.doesNotMatch(local, /GLOBAL/);
     assert.equal(distributed.replace(' GLOBAL IN (SELECT k', ' IN (SELECT k'), local);
+  });
+
+  it('groups the rows of a batch of one day by agent alone', () => {
+    const one = batchAgentMetricsSql({ database: 'db', table: 't', slots: daySlots(['2024-03-09'], 'UTC') }, [
+      'Answered',
+    ]);
+    assert.match(one, /toUInt8\(1\) AS day,/);
+    assert.match(one, /\n +GROUP BY agent\n/);
+    assert.doesNotMatch(one, /GROUP BY day, agent\n +\)/);
   });
 
   it('refuses an unknown status and a bad table name', () => {

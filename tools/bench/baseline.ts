@@ -48,13 +48,38 @@ export async function bareExport(
   return { rows, bytes: written.bytes };
 }
 
-/** The ClickHouse query alone, its result drained. */
+/** The ClickHouse query alone, its result drained; logged in system.query_log under `queryId` (see serverCpuMs). */
 export async function queryOnly(
   ch: ClickHouseClient,
   o: { database: string; table: string; date: string },
+  queryId?: string,
 ): Promise<number> {
   let rows = 0;
   const sql = productSql(o);
-  for await (const row of streamRows<Row>(ch, sql)) if (row) rows += 1;
+  const options = queryId ? { queryId, settings: { log_queries: 1 as const } } : {};
+  for await (const row of streamRows<Row>(ch, sql, options)) if (row) rows += 1;
   return rows;
+}
+
+/**
+ * The CPU time (user + system) ClickHouse spent on each of `queryIds`, from system.query_log (18.16's
+ * ProfileEvents.Names/Values columns): unlike wall time, it hardly grows when other processes load the machine.
+ * Undefined where the log has no such figure (another server version, logging off).
+ */
+export async function serverCpuMs(ch: ClickHouseClient, queryIds: readonly string[]): Promise<Map<string, number>> {
+  const cpu = new Map<string, number>();
+  try {
+    await ch.command({ query: 'SYSTEM FLUSH LOGS' });
+    const ids = queryIds.map((id) => `'${id.replace(/[^0-9a-z_-]/gi, '')}'`).join(', ');
+    const rs = await ch.query({
+      query: `SELECT query_id, arraySum(arrayFilter((v, n) -> n IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds'),
+  ProfileEvents.Values, ProfileEvents.Names)) / 1000 AS ms
+FROM system.query_log WHERE type = 2 AND query_id IN (${ids})`,
+      format: 'JSONEachRow',
+    });
+    for (const r of await rs.json<{ query_id: string; ms: number }>()) cpu.set(r.query_id, Number(r.ms));
+  } catch {
+    // No query log, or another layout: the bench prints wall times only.
+  }
+  return cpu;
 }

@@ -3,7 +3,8 @@ import { cpus } from 'node:os';
 import { exportInput } from '../../client/export-input';
 import { startExportDay } from '../../client/start-export';
 import { generateConversations } from '../generate/calls';
-import { bareExport, queryOnly } from './baseline';
+import { randomUUID } from 'node:crypto';
+import { bareExport, queryOnly, serverCpuMs } from './baseline';
 import { ensureDistinctDay, floorSql, peerSql } from './distinct-day';
 import { spawnBenchWorker } from './worker-process';
 import type { Services } from '../../lib/services';
@@ -69,6 +70,7 @@ runBench(async ({ config, services, client }) => {
       const queryMs: number[] = [];
       const peerMs: number[] = [];
       const floorMs: number[] = [];
+      const cpuIds: { query: string; peer: string; floor: string }[] = [];
       let agents = 0;
       try {
         for (let i = 0; i < RUNS; i += 1) {
@@ -85,9 +87,13 @@ runBench(async ({ config, services, client }) => {
           bareMs.push(
             await timed(() => bareExport(ch, s3, { database, table, date: DATE, bucket, key: `${prefix}/bare.csv` })),
           );
-          queryMs.push(await timed(() => queryOnly(ch, { database, table, date: DATE })));
-          peerMs.push(await timed(() => ch.command({ query: peerSql({ database, table, date: DATE }) })));
-          floorMs.push(await timed(() => ch.command({ query: floorSql({ database, table, date: DATE }) })));
+          const ids = { query: randomUUID(), peer: randomUUID(), floor: randomUUID() };
+          cpuIds.push(ids);
+          const logged = (query: string, id: string) =>
+            ch.command({ query, query_id: id, clickhouse_settings: { log_queries: 1 } });
+          queryMs.push(await timed(() => queryOnly(ch, { database, table, date: DATE }, ids.query)));
+          peerMs.push(await timed(() => logged(peerSql({ database, table, date: DATE }), ids.peer)));
+          floorMs.push(await timed(() => logged(floorSql({ database, table, date: DATE }), ids.floor)));
         }
       } finally {
         const peak = await worker.stop();
@@ -111,6 +117,20 @@ runBench(async ({ config, services, client }) => {
         console.log(`floor: per-agent aggregation, no dedupe     ${seconds(floor)}`);
         console.log(`(a) / floor                                 ${(a / floor).toFixed(2)}   (target <= 3)`);
         console.log(`(a) / peer                                  ${(a / peer).toFixed(2)}   (target <= 0.5)`);
+        const cpu = await serverCpuMs(
+          ch,
+          cpuIds.flatMap((r) => [r.query, r.peer, r.floor]),
+        );
+        const cpuOf = (k: 'query' | 'peer' | 'floor') => {
+          const xs = cpuIds.map((r) => cpu.get(r[k])).filter((x): x is number => x !== undefined);
+          return xs.length === cpuIds.length && xs.length > 0 ? median(xs) : undefined;
+        };
+        const [cq, cp, cf] = [cpuOf('query'), cpuOf('peer'), cpuOf('floor')];
+        if (cq !== undefined && cp !== undefined && cf !== undefined) {
+          console.log(
+            `ClickHouse CPU (user+sys): query ${seconds(cq)}, peer ${seconds(cp)}, floor ${seconds(cf)}; query/floor ${(cq / cf).toFixed(2)}, query/peer ${(cq / cp).toFixed(2)}`,
+          );
+        }
         console.log(`worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB   (target < 300 MiB)`);
       }
     }
