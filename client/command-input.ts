@@ -4,7 +4,7 @@ import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state
 import { addDays, dayRange, InvalidDayError, parseDay } from '../common/calendar';
 import { UsageError } from '../lib/errors';
 import type { ExportTemplate } from '../common/export-types';
-import { exportInput, NOT_OVER } from './export-input';
+import { exportInput, fileSettings, NOT_OVER } from './export-input';
 
 /** The longest range one command takes (ten years): keeps every workflow payload small. */
 export const MAX_RANGE_DAYS = 3_660;
@@ -74,5 +74,16 @@ export function selectionOption(value: string | undefined): BackfillSelection {
 export function exportTemplate(settings: ExportSettings): ExportTemplate {
   const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs } =
     exportInput('2000-01-01', settings, { force: false, trigger: 'manual' });
-  return { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs };
+  return {
+    exportName,
+    table,
+    prefix,
+    timezone,
+    statuses,
+    minRows,
+    onEmpty,
+    pollIntervalMs,
+    waitTimeoutMs,
+    ...fileSettings(settings),
+  };
 }
