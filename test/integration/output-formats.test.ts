@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
+import { startBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
+import { addDays } from '../../common/calendar';
 import type { ExportDayInput } from '../../common/export-types';
 import { parseManifest } from '../../common/manifest';
 import { METRIC_COLUMNS } from '../../common/metric-columns';
@@ -11,7 +13,7 @@ import { dayWindow } from '../../lib/days/day-window';
 import { readMetricsFile } from '../../lib/file-formats/read-metrics-file';
 import { dataKey, manifestKey } from '../../lib/s3/keys';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput } from '../helpers/export-input';
+import { testInput, testTemplate, uniqueExportName } from '../helpers/export-input';
 import { readWithPyArrow } from '../helpers/parquet-reader';
 import { randomPastDay } from '../helpers/random';
 import { readObjectBytes } from '../helpers/s3-objects';
@@ -141,4 +143,44 @@ describe('output formats on the real stack (OUTPUT_FORMAT, METRIC_COLUMNS)', fun
       }
     });
   }
+
+  it('writes the same Parquet file from a backfill, whose batch query computes the days together', async () => {
+    const prefix = `${suite.prefix}/backfill`;
+    const next = addDays(date, 1);
+    await insertCalls(ctx.clickhouse, database, suite.table, dayRows(dayWindow(next, 'UTC').startEpoch));
+    const template = testTemplate(suite.table, prefix, {
+      exportName: uniqueExportName(),
+      statuses: ['Answered', 'Hangup'],
+      format: 'parquet',
+      columns,
+    });
+    const { handle } = await startBackfill(suite.client, suite.worker.taskQueue, {
+      from: date,
+      to: next,
+      concurrency: 2,
+      force: false,
+      only: 'all',
+      template,
+      chunkDays: 31,
+    });
+    const summary = await handle.result();
+    assert.deepEqual(
+      summary.latest.map((o) => o.result),
+      ['exported', 'exported'],
+    );
+    const history = await suite.client.workflow
+      .getHandle(`agent-metrics-${template.exportName}-${date}`)
+      .fetchHistory();
+    const steps = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    assert.ok(
+      steps.includes('verifyCsv') && !steps.includes('computeMetrics'),
+      `computed in the batch: ${steps.join(' ')}`,
+    );
+    const bytes = await readObjectBytes(ctx.s3, ctx.deps.bucket, dataKey(prefix, date, 'parquet'));
+    const names = [...REQUIRED, ...columns];
+    assert.deepEqual(
+      (await readWithPyArrow(bytes)).rows,
+      csvRows.map((r) => Object.fromEntries(r.map((v, i) => [names[i]!, i === 0 || i === 4 ? v : Number(v)]))),
+    );
+  });
 });
