@@ -13,6 +13,7 @@ import { verifyCsv } from './export/verify-csv';
 import { writeCsv } from './export/write-csv';
 import { checkedStagingKeys, stagedObjects, type StagedBy } from './export/staged-keys';
 import { writeManifest, type ManifestInput } from './export/write-manifest';
+import { createAlertActivities, type AlertTarget } from './alerts';
 import { checkedInput } from './checked-input';
 import { failFast } from './fail-fast';
 import { withWatchedQuery } from './watched-query';
@@ -89,9 +90,10 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
  * Every activity the worker hosts. `deps.temporal` is optional: without it, activities that look at other
  * workflows use the worker's own client (`Context.current().client`).
  */
-export function createActivities(deps: Services & { temporal?: Client }) {
-  return { ...createExportActivities(deps), ...createPlanningActivities(deps) };
+export function createActivities(deps: Services & { temporal?: Client; alerts?: AlertTarget }) {
+  return { ...createExportActivities(deps), ...createPlanningActivities(deps), ...createAlertActivities(deps) };
 }
 
 export type ExportActivities = ReturnType<typeof createExportActivities>;
 export type PlanningActivities = ReturnType<typeof createPlanningActivities>;
+export type { AlertActivities } from './alerts';

@@ -14,6 +14,7 @@ const COMMANDS = {
   status: ['dist/client/status.js', "each day's state for a range: verified / stale / missing / failed / running"],
   schedule: ['dist/client/schedule.js', 'create, describe, pause, trigger or delete the daily Temporal Schedule'],
   worker: ['dist/worker/main.js', 'run a worker: hosts the workflows and activities on TEMPORAL_TASK_QUEUE'],
+  dashboard: ['dist/client/dashboard.js', "a local read-only web page: days by state, agents' avg and p90 trends"],
   generate: ['dist/tools/generate/main.js', 'insert realistic test calls into the ClickHouse table'],
 };
 const SOURCES = ['common', 'workflows', 'activities', 'worker', 'client', 'lib', 'tools'];

@@ -72,7 +72,7 @@ export function selectionOption(value: string | undefined): BackfillSelection {
 
 /** The export settings every day of a schedule or backfill shares, from the starter's environment. */
 export function exportTemplate(settings: ExportSettings): ExportTemplate {
-  const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs } =
+  const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, deadline } =
     exportInput('2000-01-01', settings, { force: false, trigger: 'manual' });
   return {
     exportName,
@@ -85,5 +85,6 @@ export function exportTemplate(settings: ExportSettings): ExportTemplate {
     pollIntervalMs,
     waitTimeoutMs,
     ...fileSettings(settings),
+    ...(deadline !== undefined ? { deadline } : {}),
   };
 }

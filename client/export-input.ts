@@ -42,6 +42,7 @@ export function exportInput(
     onEmpty: settings.ON_EMPTY,
     pollIntervalMs: settings.DATA_POLL_INTERVAL,
     waitTimeoutMs: settings.DATA_WAIT_TIMEOUT,
+    ...(settings.DELIVERY_DEADLINE !== undefined ? { deadline: settings.DELIVERY_DEADLINE } : {}),
     force: options.force,
     trigger: options.trigger,
     ...fileSettings(settings),

@@ -19,6 +19,8 @@ export interface ExportDayInput {
   readonly force: boolean;
   /** Who started the run; with what the bucket held, the manifest records why it exported (`exportReason`). */
   readonly trigger: RunTrigger;
+  /** DELIVERY_DEADLINE, `HH:MM` on D+1 in `timezone`: when unset, the day has no deadline (docs/contract.md §10). */
+  readonly deadline?: string;
   /** Set by a backfill that computed the day in a batch query: the run skips check and compute (see PrecomputedDay). */
   readonly precomputed?: PrecomputedDay;
   /** OUTPUT_FORMAT (docs/contract.md §9); absent: 'csv'. */

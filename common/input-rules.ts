@@ -115,3 +115,9 @@ export function pollProblem(pollIntervalMs: number, waitTimeoutMs: number): stri
   }
   return undefined;
 }
+
+/** DELIVERY_DEADLINE: a local time of day `HH:MM` (docs/contract.md §10). */
+export const isDeadline: Check = (v) =>
+  typeof v === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(v)
+    ? undefined
+    : `expected a local time of day as HH:MM (such as 07:00), got ${shown(v)}`;

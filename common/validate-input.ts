@@ -12,6 +12,7 @@ import {
   isDay,
   isDqLimit,
   isFormat,
+  isDeadline,
   isIdentifier,
   isPrefix,
   isStatusList,
@@ -72,6 +73,10 @@ function templateProblems(t: unknown, path: string): string[] {
     !(typeof t.exportName === 'string' && EXPORT_NAME.test(t.exportName))
   ) {
     out.push(`${path}exportName: expected a short name of a-z, 0-9 and - (at most 41 characters)`);
+  }
+  if (isObject(t) && t.deadline !== undefined) {
+    const problem = isDeadline(t.deadline);
+    if (problem) out.push(`${path}deadline: ${problem}`);
   }
   if (out.length === 0 && isObject(t)) {
     const poll = pollProblem(t.pollIntervalMs as number, t.waitTimeoutMs as number);
@@ -142,6 +147,7 @@ const ACTIVITY_FIELDS: Rules = {
   only: oneOf(BACKFILL_SELECTIONS),
   format: isFormat,
   columns: isColumnList,
+  deadline: isDeadline,
 };
 
 /** The problems of an activity's input: every known field present (also in `template`), and each of `days`. */
@@ -179,4 +185,19 @@ export function validated<T>(what: string, input: unknown, problems: (input: unk
   const found = problems(input);
   if (found.length > 0) throw invalidInput(what, found);
   return input as T;
+}
+
+/** A day's alerts workflow input (common/alert-types.ts): the export's name, the day and where to look at it. */
+export function dayAlertsProblems(input: unknown): string[] {
+  const out = problemsOf(
+    input,
+    { date: isDay, timezone: isZoneName, table: isIdentifier, prefix: isPrefix, minRows: intIn(1, 1_000_000_000) },
+    '',
+  );
+  if (!isObject(input)) return out;
+  if (!(typeof input.exportName === 'string' && EXPORT_NAME.test(input.exportName))) {
+    out.push('exportName: expected a short name of a-z, 0-9 and - (at most 41 characters)');
+  }
+  if (input.deadline !== undefined && isDeadline(input.deadline)) out.push(`deadline: ${isDeadline(input.deadline)}`);
+  return out;
 }

@@ -15,11 +15,18 @@ import {
 import { CALL_STATUSES, type CallStatus } from '../common/call-status';
 import { METRIC_COLUMNS, type MetricColumn } from '../common/metric-columns';
 import { OUTPUT_FORMATS } from '../common/output-format';
+import { isDeadline } from '../common/input-rules';
 import { parseDuration } from './durations';
 import { resolveTemporal, type TemporalConnectionOptions } from './temporal-connection';
 
 /** Variables whose values are never echoed back in an error message. */
-const SECRETS = new Set(['CLICKHOUSE_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY']);
+const SECRETS = new Set([
+  'CLICKHOUSE_PASSWORD',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'TEMPORAL_API_KEY',
+  'ALERT_WEBHOOK_URL',
+]);
 
 const text = (what: string) =>
   z
@@ -166,6 +173,11 @@ const exportSchema = z
       .max(1, 'expected a fraction from 0 to 1, such as 0.05')
       .optional(),
     DQ_MODE: z.enum(['warn', 'fail'], { error: "expected 'warn' or 'fail'" }).default('warn'),
+    // Unset: no deadline, no `late` alerts (docs/contract.md §10).
+    DELIVERY_DEADLINE: z
+      .string()
+      .refine((v) => isDeadline(v) === undefined, 'expected a local time of day as HH:MM, such as 07:00')
+      .optional(),
   })
   .superRefine(checkDataPoll, whenParsed('DATA_POLL_INTERVAL', 'DATA_WAIT_TIMEOUT'));
 
@@ -178,6 +190,10 @@ const workerSchema = z.object({
     .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
     .default('info'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(8),
+  // A secret (in SECRETS): only the worker reads it, and it never reaches a workflow (docs/contract.md §10).
+  ALERT_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL that accepts JSON POSTs' })
+    .optional(),
 });
 
 const scheduleSchema = z.object({

@@ -58,3 +58,18 @@ export class VerificationError extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown when the alert webhook refuses a POST or cannot be reached. The message names the status or the network
+ * error's code, never the URL (a secret, docs/contract.md §10); `permanent` says whether retrying can help.
+ */
+export class AlertDeliveryError extends Error {
+  override readonly name = 'AlertDeliveryError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}

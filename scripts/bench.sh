@@ -6,7 +6,9 @@
 #      (GROUP BY conversation_id + argMax) and the floor (per-agent aggregation, no dedupe) with the ratios; the
 #      worker's peak RSS (BENCH_CASE=10M or =2M picks days by the start of their name; BENCH_RUNS, default 5);
 #   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another.
-# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part.
+# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part. BENCH_ONLY=cluster (not part of the default run): one
+# day (BENCH_CLUSTER_CALLS, default 2M calls) on the stack's two-shard cluster against one server (tools/bench/cluster.ts);
+# it starts the second ClickHouse server and stops it again if it was not running.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,5 +31,12 @@ case "${BENCH_ONLY:-all}" in
     node dist/tools/bench/export.js
     BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js
     ;;
-  *) echo "BENCH_ONLY must be export or backfill" >&2; exit 2 ;;
+  cluster)
+    if ! bash scripts/stack.sh is-up clickhouse2 >/dev/null 2>&1; then
+      bash scripts/stack.sh start clickhouse2
+      trap 'bash scripts/stack.sh stop clickhouse2' EXIT
+    fi
+    node dist/tools/bench/cluster.js
+    ;;
+  *) echo "BENCH_ONLY must be export, backfill or cluster" >&2; exit 2 ;;
 esac

@@ -20,9 +20,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # The docker-compose.yml test validates the file with Debian's docker-compose (no engine needed); the observability
-# test checks the alert rules with promtool and scrapes a worker with a real Prometheus (Debian's prometheus).
+# test checks the alert rules with promtool and scrapes a worker with a real Prometheus (Debian's prometheus);
+# the dashboard test drives Debian's chromium.
 command -v docker-compose >/dev/null 2>&1 || apt_ensure docker-compose
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || apt_ensure prometheus
+ensure_chromium
 
 phase "stack"
 was_running=()

@@ -8,7 +8,8 @@ import { ConfigError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { closeServices, createServices } from '../lib/services';
 import { latestDelivery } from '../lib/s3/latest-delivery';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { temporalConnectionOptions, workflowUiUrl } from '../lib/temporal-connection';
+import { alertWebhookUrl } from '../lib/alerts/webhook-url';
 import { BusinessMetrics, DeliveryClock, STEP_DURATION_BUCKETS, stepMetricsInterceptor } from './business-metrics';
 import { WORKFLOW_BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './bundle';
 import { noTracingSinks, startTracing } from './tracing';
@@ -59,7 +60,11 @@ async function run(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const queues = [config.temporal.TEMPORAL_TASK_QUEUE, backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE)];
-    const activities = createActivities(services);
+    const alerts = {
+      webhookUrl: (exportName: string) => alertWebhookUrl(config, exportName),
+      webUi: (workflowId: string) => workflowUiUrl(config.temporal, workflowId),
+    };
+    const activities = createActivities({ ...services, alerts });
     const workers = await Promise.all(
       queues.map((taskQueue) =>
         Worker.create({
@@ -85,6 +90,8 @@ async function run(): Promise<void> {
         temporal: config.temporal.TEMPORAL_ADDRESS,
         metrics: config.worker.METRICS_ADDRESS === 'off' ? 'off' : `http://${config.worker.METRICS_ADDRESS}/metrics`,
         tracing: tracing ? tracing.endpoint : 'off',
+        // Whether alerts are on, never the URL (a secret).
+        alerts: config.worker.ALERT_WEBHOOK_URL ? 'webhook set' : 'off',
       },
       'worker started',
     );

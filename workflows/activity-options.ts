@@ -40,3 +40,13 @@ export const LONG_STEP: ActivityOptions = {
   heartbeatTimeout: '1 minute',
   retry: RETRY,
 };
+
+/**
+ * Alert POSTs: a receiver that is down or answers 5xx is tried again with the usual backoff for a day (at least
+ * once, docs/contract.md §10); one attempt is a single small request.
+ */
+export const ALERT_STEP: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: RETRY,
+};

@@ -20,6 +20,7 @@ import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
 import { exportDayProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP, SCAN_STEP } from './activity-options';
+import { withAlerts } from './alert-hook';
 
 const quick = proxyActivities<ExportActivities>(QUICK_STEP);
 const long = proxyActivities<ExportActivities>(LONG_STEP);
@@ -209,6 +210,10 @@ async function discardStagedOnFailure<T>(where: StagedWhere, work: () => Promise
  * hand over the day already computed and written (`input.precomputed`); the run then starts at "verify".
  */
 export async function exportDay(raw: ExportDayInput): Promise<ExportDayResult> {
+  return withAlerts(raw, () => exportOneDay(raw));
+}
+
+async function exportOneDay(raw: ExportDayInput): Promise<ExportDayResult> {
   const input = validated<ExportDayInput>('exportDay', raw, exportDayProblems);
   const { date } = input;
   const precomputed = usablePrecomputed(input);

@@ -20,6 +20,7 @@ import {
 } from '../common/workflow-ids';
 import { QUICK_STEP } from './activity-options';
 import { runDay } from './run-day';
+import { watchDeadlines } from './alert-hook';
 
 const plan = proxyActivities<PlanningActivities>(QUICK_STEP);
 
@@ -61,6 +62,7 @@ export async function scheduledExport(raw: ScheduledExportInput): Promise<Schedu
     { nominalTime: nominal, scheduleTimezone: input.scheduleTimezone, lookbackDays: input.lookbackDays, template: t },
   ]);
   const { day } = planned;
+  await watchDeadlines(t, day);
   upsertSearchAttributes([
     { key: AGENT_METRICS_DATE, value: day },
     { key: AGENT_METRICS_EXPORT, value: t.exportName },

@@ -3,6 +3,7 @@ import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
 import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots } from '../../lib/clickhouse/day-slots';
+import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
@@ -53,7 +54,8 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // on a 2M-call day of 50,000 agents (measured on 18.16; README, Performance). Its extra `day` column is ignored.
       const slots = daySlots([input.date], input.timezone);
       const columns = input.columns ?? [];
-      const source = { database: deps.database, table: input.table, slots };
+      const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
+      const source = { database: deps.database, table: input.table, slots, distributed };
       const sql =
         columns.length > 0
           ? optionalColumnsSql(source, input.statuses, columns)

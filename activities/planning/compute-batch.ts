@@ -3,6 +3,7 @@ import type { PrecomputedDay, WindowStats } from '../../common/export-types';
 import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
 import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
+import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { streamRows, type QueryOptions } from '../../lib/clickhouse/query';
 import { readBatchStats } from '../../lib/clickhouse/window-stats';
 import type { MetricColumn } from '../../common/metric-columns';
@@ -84,7 +85,8 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
     const columns = input.columns ?? [];
     const format = input.format ?? 'csv';
-    const source = { database: deps.database, table: input.table, slots };
+    const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
+    const source = { database: deps.database, table: input.table, slots, distributed };
     const sql =
       columns.length > 0
         ? optionalColumnsSql(source, input.statuses, columns)

@@ -14,6 +14,8 @@ export interface BatchSource {
   readonly database: string;
   readonly table: string;
   readonly slots: DaySlots;
+  /** The table is `Distributed` (isDistributedTable): the duplicate test goes over all shards (GLOBAL IN). */
+  readonly distributed?: boolean;
 }
 
 /** Rows and fingerprint (count and hash sum) of every day of the batch that has rows, by `day` (1-based). */
@@ -91,7 +93,7 @@ FROM
         countIf(NOT dup AND call_duration_sec >= 0 AND NOT (call_status ${ok})) AS plain_other
       FROM
       (
-        SELECT ${day} AS day, ${key} IN (${duplicated}) AS dup, conversation_id, agent_id, call_duration_sec, call_status, updated_at
+        SELECT ${day} AS day, ${key} ${b.distributed ? 'GLOBAL IN' : 'IN'} (${duplicated}) AS dup, conversation_id, agent_id, call_duration_sec, call_status, updated_at
         FROM ${table}
         WHERE ${span}
       )

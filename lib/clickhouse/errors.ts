@@ -53,6 +53,7 @@ export const CLICKHOUSE_ERROR_RULES: readonly ClickHouseErrorRule[] = [
     retry: true,
     why: 'the total or per-user limit counts other queries, which finish',
   },
+  { code: 288, what: 'distributed subquery refused', retry: false, why: SCHEMA },
   { code: 394, what: 'query was cancelled', retry: true, why: 'killed on the server (an operator, a restart)' },
   { code: 396, what: 'result too large', retry: false, why: SAME_QUERY },
   { code: 497, what: 'access denied', retry: false, why: ACCESS },

@@ -4,10 +4,14 @@
 COMPOSE_PROJECT="${COMPOSE_PROJECT_NAME:-agent-metrics}"
 
 compose() {
+  local files=(-f "$REPO_ROOT/docker-compose.yml")
+  # The two-shard cluster: the second server and both servers' remote_servers (cluster.sh).
+  # `down` always names it, so it also removes a second server that `start clickhouse2` added.
+  if cluster_on || [ -n "${COMPOSE_WITH_CLUSTER:-}" ]; then files+=(-f "$REPO_ROOT/docker-compose.cluster.yml"); fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -p "$COMPOSE_PROJECT" -f "$REPO_ROOT/docker-compose.yml" "$@"
+    docker compose -p "$COMPOSE_PROJECT" "${files[@]}" "$@"
   elif command -v docker-compose >/dev/null 2>&1; then
-    docker-compose -p "$COMPOSE_PROJECT" -f "$REPO_ROOT/docker-compose.yml" "$@"
+    docker-compose -p "$COMPOSE_PROJECT" "${files[@]}" "$@"
   else
     die "a Docker engine answers but neither 'docker compose' nor 'docker-compose' is installed (or force STACK_MODE=native)"
   fi
@@ -30,7 +34,12 @@ docker_up() {
 }
 
 docker_start() {
-  compose start "$@" || die "docker compose start $* failed"
+  if [ "$1" = clickhouse2 ]; then
+    # Created on first use, and the first server recreated with the cluster file (its data volume stays).
+    compose up -d clickhouse clickhouse2 || die "docker compose up -d clickhouse clickhouse2 failed"
+  else
+    compose start "$@" || die "docker compose start $* failed"
+  fi
   local svc
   for svc in "$@"; do wait_answers "$svc"; done
 }
@@ -40,6 +49,7 @@ docker_stop() {
 }
 
 docker_down() {
+  local COMPOSE_WITH_CLUSTER=1
   if [ "${1:-}" = --wipe ]; then compose down -v; else compose down; fi
 }
 

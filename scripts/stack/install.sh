@@ -78,6 +78,12 @@ ensure_parquet_reader() {
     die "pip install pyarrow==$PYARROW_VERSION failed (see above)"
 }
 
+# Debian's Chromium for the dashboard's browser test (test/integration/dashboard.test.ts drives it through
+# playwright-core, whose own browser download cannot work here). Test-only: the stack does not need it.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 || apt_ensure chromium
+}
+
 find_go() {
   if command -v go >/dev/null 2>&1; then
     command -v go

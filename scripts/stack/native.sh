@@ -5,6 +5,7 @@ pid_file() { echo "$PID_DIR/$1.pid"; }
 log_file() {
   case "$1" in
     clickhouse) echo "$LOG_DIR/clickhouse-server.err.log" ;;
+    clickhouse2) echo "$LOG_DIR/clickhouse2-server.err.log" ;;
     *) echo "$LOG_DIR/$1.log" ;;
   esac
 }
@@ -17,7 +18,7 @@ is_our_process() {
   [[ "$cmd" == *"$STACK_DIR/"* ]] || return 1
   case "$1" in
     temporal) [[ "$cmd" == *"server start-dev"* ]] ;;
-    clickhouse) [[ "$cmd" == *clickhouse* ]] ;;
+    clickhouse | clickhouse2) [[ "$cmd" == *clickhouse*"$STACK_DIR/$1/config.xml"* ]] ;;
     minio) [[ "$cmd" == *minio*" server "* ]] ;;
     *) return 1 ;;
   esac
@@ -59,18 +60,25 @@ check_ports() {
   done < <(service_ports "$1")
 }
 
+# write_clickhouse_config [clickhouse|clickhouse2]: the server's config from the templates, in .stack/<name>; with
+# the cluster on, both servers also get its remote_servers (cluster.sh).
 write_clickhouse_config() {
-  local dir="$STACK_DIR/clickhouse"
+  local name=${1:-clickhouse} http=$CLICKHOUSE_HTTP_PORT tcp=$CLICKHOUSE_TCP_PORT inter=$CLICKHOUSE_INTERSERVER_PORT
+  if [ "$name" = clickhouse2 ]; then
+    http=$CLICKHOUSE2_HTTP_PORT tcp=$CLICKHOUSE2_TCP_PORT inter=$CLICKHOUSE2_INTERSERVER_PORT
+  fi
+  local dir="$STACK_DIR/$name"
   mkdir -p "$dir/data"
   local tpl
   for tpl in config users; do
-    sed -e "s#@LOG_DIR@#$LOG_DIR#g" -e "s#@DATA_DIR@#$dir/data#g" -e "s#@CONFIG_DIR@#$dir#g" \
-      -e "s#@HTTP_PORT@#$CLICKHOUSE_HTTP_PORT#g" -e "s#@TCP_PORT@#$CLICKHOUSE_TCP_PORT#g" \
-      -e "s#@INTERSERVER_PORT@#$CLICKHOUSE_INTERSERVER_PORT#g" \
+    sed -e "s#@LOG_DIR@#$LOG_DIR#g" -e "s#@LOG_NAME@#$name-server#g" -e "s#@DATA_DIR@#$dir/data#g" \
+      -e "s#@CONFIG_DIR@#$dir#g" -e "s#@HTTP_PORT@#$http#g" -e "s#@TCP_PORT@#$tcp#g" \
+      -e "s#@INTERSERVER_PORT@#$inter#g" \
       "$STACK_SCRIPTS/clickhouse-$tpl.xml" >"$dir/$tpl.xml"
   done
   mkdir -p "$dir/users.d"
   cp "$STACK_SCRIPTS/clickhouse-reader.xml" "$dir/users.d/agent-metrics-reader.xml"
+  write_cluster_config "$name"
 }
 
 # launch SERVICE WORKDIR COMMAND...: starts COMMAND in its own session, detached from this shell, output to the
@@ -106,10 +114,9 @@ start_process() {
         "${attributes[@]}" --log-level warn \
         --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
       ;;
-    clickhouse)
-      write_clickhouse_config
-      launch clickhouse "$STACK_DIR/clickhouse" "$(clickhouse_server_bin)" \
-        --config-file="$STACK_DIR/clickhouse/config.xml"
+    clickhouse | clickhouse2)
+      write_clickhouse_config "$1"
+      launch "$1" "$STACK_DIR/$1" "$(clickhouse_server_bin)" --config-file="$STACK_DIR/$1/config.xml"
       ;;
     minio)
       mkdir -p "$STACK_DIR/minio/data"
@@ -127,7 +134,7 @@ service_answers() {
     temporal)
       local_temporal operator namespace describe >/dev/null 2>&1
       ;;
-    clickhouse) [ "$(curl -s --max-time 3 "http://$STACK_HOST:$CLICKHOUSE_HTTP_PORT/ping" 2>/dev/null)" = "Ok." ] ;;
+    clickhouse | clickhouse2) [ "$(curl -s --max-time 3 "http://$STACK_HOST:$(main_port "$1")/ping" 2>/dev/null)" = "Ok." ] ;;
     minio) curl -sf --max-time 3 -o /dev/null "http://$STACK_HOST:$MINIO_PORT/minio/health/ready" 2>/dev/null ;;
   esac
 }

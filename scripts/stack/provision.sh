@@ -1,9 +1,10 @@
 # What the product expects inside the services: database and table, bucket, search attribute (sourced).
 # All idempotent; run on every up/start, in both modes.
 
+# clickhouse_query SQL [HTTP_PORT]: the first server unless another port is named (the cluster's second server).
 clickhouse_query() {
   local out
-  if ! out=$(curl -sS --max-time 30 --fail-with-body --data-binary "$1" "http://$STACK_HOST:$CLICKHOUSE_HTTP_PORT/" 2>&1); then
+  if ! out=$(curl -sS --max-time 30 --fail-with-body --data-binary "$1" "http://$STACK_HOST:${2:-$CLICKHOUSE_HTTP_PORT}/" 2>&1); then
     die "ClickHouse refused: ${1%%$'\n'*}...: $out"
   fi
   printf '%s' "$out"

@@ -23,7 +23,7 @@ export async function startWorker(
   address: string,
   namespace: string,
   bundle: WorkflowBundleWithSourceMap,
-  deps: Services,
+  deps: Services & Pick<Parameters<typeof createActivities>[0], 'alerts'>,
   override: (real: Activities) => Partial<Activities> = () => ({}),
 ): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = `test-${randomUUID()}`;

@@ -78,7 +78,9 @@ function productQueries(database: string, table: string): string[] {
     return [windowStatsSql(w), ...STATUS_SETS.map((s) => agentMetricsSql(w, s))];
   });
   const b = { database, table, slots: daySlots(DAYS, TZ) };
-  return [...perDay, batchWindowStatsSql(b), ...STATUS_SETS.map((s) => batchAgentMetricsSql(b, s))];
+  // The form for a Distributed table (GLOBAL IN) too: on one table it must compute the same.
+  const global = batchAgentMetricsSql({ ...b, distributed: true }, STATUS_SETS[0]!);
+  return [...perDay, batchWindowStatsSql(b), ...STATUS_SETS.map((s) => batchAgentMetricsSql(b, s)), global];
 }
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ensureBuilt } from '../helpers/build';
 import { REPO_ROOT } from '../helpers/stack';
 
-const COMMANDS = new Set(['export', 'backfill', 'status', 'schedule', 'worker', 'generate']);
+const COMMANDS = new Set(['export', 'backfill', 'status', 'schedule', 'worker', 'generate', 'dashboard']);
 const DOCS = ['README.md', ...readdirSync(path.join(REPO_ROOT, 'docs')).map((f) => path.join('docs', f))].filter((f) =>
   f.endsWith('.md'),
 );

@@ -14,6 +14,14 @@ describe('batch SQL', () => {
     assert.match(batch, /ORDER BY day, agent_id$/);
   });
 
+  it('tests "duplicated?" with GLOBAL IN for a Distributed table, with IN otherwise', () => {
+    const distributed = batchAgentMetricsSql({ database: 'db', table: 't', slots, distributed: true }, ['Answered']);
+    const local = batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Answered']);
+    assert.match(distributed, / GLOBAL IN \(SELECT k FROM/);
+    assert.doesNotMatch(local, /GLOBAL/);
+    assert.equal(distributed.replace(' GLOBAL IN (SELECT k', ' IN (SELECT k'), local);
+  });
+
   it('refuses an unknown status and a bad table name', () => {
     assert.throws(() => batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Nope' as never]), RangeError);
     assert.throws(() => batchWindowStatsSql({ database: 'db', table: 't; DROP', slots }), RangeError);

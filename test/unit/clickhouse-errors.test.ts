@@ -20,6 +20,7 @@ const EXPECTED: ReadonlyArray<[code: number, retried: boolean, text: string]> = 
   [60, false, "Table agent_metrics.no_such_table doesn't exist."],
   [62, false, 'Syntax error: failed at position 1'],
   [81, false, "Database nosuch doesn't exist"],
+  [288, false, "Double-distributed IN/JOIN subqueries is denied (distributed_product_mode = 'deny')"],
   [115, false, 'Unknown setting no_such_setting_x'],
   [158, false, 'Limit for rows to read exceeded: 1000 rows read (or to read), maximum: 10'],
   [159, false, 'Timeout exceeded: elapsed 1.000000046 seconds, maximum: 1'],

@@ -309,4 +309,24 @@ describe('scheduledExport workflow (time-skipping server, stubbed activities)', 
     assert.deepEqual(seen.plans, []);
     assert.deepEqual(seen.exported, []);
   });
+
+  it('with DELIVERY_DEADLINE, starts the alerts of its day and of the next one, and reports its day delivered', async () => {
+    const seen: Seen = { plans: [], exported: [] };
+    const reports: string[] = [];
+    const reportDay = async (i: { date: string; deadline?: string; report: { kind: string } }) => {
+      reports.push(`${i.date} ${i.report.kind} ${i.deadline ?? '-'}`);
+      return 'reported';
+    };
+    const template = { ...STUB_TEMPLATE, deadline: '07:00' };
+    const { result } = await run(
+      { ...stubs(seen), reportDay } as Stubs,
+      input({ nominalTime: '2024-06-21T02:00:00Z', template }),
+    );
+    assert.equal((await result).day, '2024-06-20');
+    assert.deepEqual(reports.sort(), [
+      '2024-06-20 delivered 07:00',
+      '2024-06-20 watch 07:00',
+      '2024-06-21 watch 07:00',
+    ]);
+  });
 });
