@@ -4,7 +4,7 @@ import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state
 import { addDays, dayRange, InvalidDayError, parseDay } from '../common/calendar';
 import { UsageError } from '../lib/errors';
 import type { ExportTemplate } from '../common/export-types';
-import { exportInput, NOT_OVER } from './export-input';
+import { exportInput, fileSettings, NOT_OVER } from './export-input';
 
 /** The longest range one command takes (ten years): keeps every workflow payload small. */
 export const MAX_RANGE_DAYS = 3_660;
@@ -84,6 +84,7 @@ export function exportTemplate(settings: ExportSettings): ExportTemplate {
     onEmpty,
     pollIntervalMs,
     waitTimeoutMs,
+    ...fileSettings(settings),
     ...(deadline !== undefined ? { deadline } : {}),
   };
 }

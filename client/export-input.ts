@@ -45,5 +45,17 @@ export function exportInput(
     ...(settings.DELIVERY_DEADLINE !== undefined ? { deadline: settings.DELIVERY_DEADLINE } : {}),
     force: options.force,
     trigger: options.trigger,
+    ...fileSettings(settings),
+  };
+}
+
+/** OUTPUT_FORMAT, METRIC_COLUMNS and the data-quality limit (docs/contract.md §9), each only when set. */
+export function fileSettings(settings: ExportSettings): Pick<ExportDayInput, 'format' | 'columns' | 'dq'> {
+  return {
+    ...(settings.OUTPUT_FORMAT !== 'csv' ? { format: settings.OUTPUT_FORMAT } : {}),
+    ...(settings.METRIC_COLUMNS.length > 0 ? { columns: settings.METRIC_COLUMNS } : {}),
+    ...(settings.DQ_MAX_LEFT_OUT_SHARE !== undefined
+      ? { dq: { maxLeftOutShare: settings.DQ_MAX_LEFT_OUT_SHARE, mode: settings.DQ_MODE } }
+      : {}),
   };
 }

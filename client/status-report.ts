@@ -24,6 +24,8 @@ export interface StatusRow {
   readonly runId: string | null;
   readonly lastRunStatus: string | null;
   readonly webUi: string | null;
+  /** The data-quality warning the delivered file carries (DQ_MODE=warn, docs/contract.md §9). */
+  readonly dataQualityWarning: string | null;
 }
 
 /** Each day's state: one fingerprint query for the whole range, manifests and latest runs a few at a time. */
@@ -52,6 +54,7 @@ export async function collectStatus(
       runId: runId ?? null,
       lastRunStatus: s.lastRun?.status ?? null,
       webUi: runId ? workflowUiUrl(settings, workflowId, runId) : null,
+      dataQualityWarning: s.delivery.manifest?.dqWarning ?? null,
     };
   });
 }
@@ -74,6 +77,8 @@ export function renderStatus(rows: readonly StatusRow[]): string {
   const tally = new Map<DayState, number>();
   for (const r of rows) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
   const summary = [...tally.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
-  const notes = rows.filter((r) => r.state !== 'verified').map((r) => `  ${r.date} ${r.state}: ${r.detail}`);
+  const notes = rows
+    .filter((r) => r.state !== 'verified' || r.dataQualityWarning)
+    .map((r) => `  ${r.date} ${r.state}: ${r.detail}`);
   return `${table}\n${rows.length} days: ${summary}\n${notes.length > 0 ? `${notes.join('\n')}\n` : ''}`;
 }

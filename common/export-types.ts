@@ -1,5 +1,7 @@
 import type { CallStatus } from './call-status';
 import type { DeliveryState, RunTrigger } from './day-state';
+import type { MetricColumn } from './metric-columns';
+import type { OutputFormat } from './output-format';
 
 /** The parameters of one day's export: recorded in workflow history, defaulted from the starter's environment. */
 export interface ExportDayInput {
@@ -21,6 +23,12 @@ export interface ExportDayInput {
   readonly deadline?: string;
   /** Set by a backfill that computed the day in a batch query: the run skips check and compute (see PrecomputedDay). */
   readonly precomputed?: PrecomputedDay;
+  /** OUTPUT_FORMAT (docs/contract.md §9); absent: 'csv'. */
+  readonly format?: OutputFormat;
+  /** METRIC_COLUMNS: optional columns after the required five, in this order (docs/contract.md §9); absent: none. */
+  readonly columns?: readonly MetricColumn[];
+  /** DQ_MAX_LEFT_OUT_SHARE and DQ_MODE (docs/contract.md §9); absent: no check. */
+  readonly dq?: { readonly maxLeftOutShare: number; readonly mode: 'warn' | 'fail' };
 }
 
 /**
@@ -72,6 +80,20 @@ export interface ComputeResult {
   readonly fingerprint: string;
   readonly leftOut: LeftOut;
   readonly queryMs: number;
+  /** Rows of the day whose call_duration_sec is more than 1 s off call_end - call_start (docs/contract.md §9). */
+  readonly durationMismatches?: number;
+}
+
+/** The data-quality figures a manifest records (docs/contract.md §9), with the warning of DQ_MODE=warn, if any. */
+export interface DataQuality {
+  readonly rowsRead: number;
+  readonly versionsCollapsed: number;
+  readonly negativeDuration: number;
+  readonly otherStatus: number;
+  readonly durationMismatches: number;
+  /** Conversations left out for a negative duration, as a fraction of the day's conversations. */
+  readonly leftOutShare: number;
+  readonly warning?: string;
 }
 
 export interface WrittenCsv {
@@ -79,6 +101,9 @@ export interface WrittenCsv {
   readonly bytes: number;
   readonly sha256: string;
   readonly rows: number;
+  /** The file's format and optional columns, when not the default CSV of the five columns. */
+  readonly format?: OutputFormat;
+  readonly columns?: readonly MetricColumn[];
 }
 
 /** What the bucket holds for a day, and why (lib/s3/delivery.ts). */
@@ -104,6 +129,10 @@ export interface ManifestSummary {
   readonly sourceFingerprint: string;
   readonly workflowId: string;
   readonly runId: string;
+  /** The delivered file's format (docs/contract.md §9). */
+  readonly format?: OutputFormat;
+  /** The data-quality warning the day was delivered with (DQ_MODE=warn). */
+  readonly dqWarning?: string;
 }
 
 /** What a day's export run did: exported the day now, or found it up to date. */

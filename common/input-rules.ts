@@ -5,6 +5,8 @@
  * zone exists, and its canonical name, need the time zone database (lib/days/time-zone.ts).
  */
 import { CALL_STATUSES } from './call-status';
+import { METRIC_COLUMNS, isMetricColumn } from './metric-columns';
+import { OUTPUT_FORMATS, isOutputFormat } from './output-format';
 
 export type Check = (value: unknown) => string | undefined;
 
@@ -64,6 +66,26 @@ export const isStatusList: Check = (v) => {
   if (!Array.isArray(v) || v.length === 0 || new Set(v).size !== v.length) return names;
   const unknown = v.find((s) => !(CALL_STATUSES as readonly unknown[]).includes(s));
   return unknown === undefined ? undefined : `unknown call status ${shown(unknown)} (${CALL_STATUSES.join(', ')})`;
+};
+
+export const isFormat: Check = (v) =>
+  isOutputFormat(v) ? undefined : `expected one of ${OUTPUT_FORMATS.join(', ')}, got ${shown(v)}`;
+
+/** METRIC_COLUMNS as a workflow carries it: distinct column names of docs/contract.md §9 (may be empty). */
+export const isColumnList: Check = (v) => {
+  const names = `expected a list of distinct optional columns (${METRIC_COLUMNS.join(', ')}), got ${shown(v)}`;
+  if (!Array.isArray(v) || new Set(v).size !== v.length) return names;
+  const unknown = v.find((c) => !isMetricColumn(c));
+  return unknown === undefined ? undefined : `unknown column ${shown(unknown)} (${METRIC_COLUMNS.join(', ')})`;
+};
+
+/** The data-quality limit: `{ maxLeftOutShare: 0…1, mode: 'warn' | 'fail' }`. */
+export const isDqLimit: Check = (v) => {
+  const expected = `expected { maxLeftOutShare: a fraction from 0 to 1, mode: 'warn' or 'fail' }, got ${shown(v)}`;
+  if (typeof v !== 'object' || v === null) return expected;
+  const { maxLeftOutShare: share, mode } = v as Record<string, unknown>;
+  const shareOk = typeof share === 'number' && share >= 0 && share <= 1;
+  return shareOk && (mode === 'warn' || mode === 'fail') ? undefined : expected;
 };
 
 export const intIn =

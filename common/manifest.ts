@@ -1,5 +1,7 @@
 import type { CallStatus } from './call-status';
-import type { LeftOut, ManifestSummary } from './export-types';
+import type { DataQuality, LeftOut, ManifestSummary } from './export-types';
+import type { MetricColumn } from './metric-columns';
+import type { OutputFormat } from './output-format';
 
 /** `_manifest.json`: written last, so its presence means "delivered and verified" (docs/contract.md §4). */
 export interface Manifest {
@@ -15,6 +17,12 @@ export interface Manifest {
   readonly emptyReason?: string;
   readonly sourceFingerprint: string;
   readonly csv: { readonly bucket: string; readonly key: string; readonly bytes: number; readonly sha256: string };
+  /** The stored format (docs/contract.md §9); `csv` describes the file in it. Absent in older manifests: csv. */
+  readonly format?: OutputFormat;
+  /** The optional columns after the required five, in file order (absent: none). */
+  readonly columns?: readonly MetricColumn[];
+  /** Data-quality figures (docs/contract.md §9); absent in older manifests. */
+  readonly dataQuality?: DataQuality;
   readonly generatedAt: string;
   readonly workflow: { readonly id: string; readonly runId: string };
   readonly reason: string;
@@ -34,6 +42,8 @@ export function summarizeManifest(m: Manifest): ManifestSummary {
     sourceFingerprint: m.sourceFingerprint,
     workflowId: m.workflow.id,
     runId: m.workflow.runId,
+    format: m.format ?? 'csv',
+    ...(m.dataQuality?.warning ? { dqWarning: m.dataQuality.warning } : {}),
   };
 }
 

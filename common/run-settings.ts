@@ -13,7 +13,14 @@ export interface RunSettings {
   readonly minRows: number;
   readonly onEmpty: string;
   readonly force: boolean;
+  /** OUTPUT_FORMAT, METRIC_COLUMNS (comma list) and the data-quality limit ('0.05 fail', or 'none'). */
+  readonly format: string;
+  readonly columns: string;
+  readonly dq: string;
 }
+
+/** What the settings added later mean when a run recorded none (it was started before they existed). */
+const ADDED_LATER: Partial<RunSettings> = { format: 'csv', columns: '', dq: 'none' };
 
 /** The memo key under which every day's run records its RunSettings. */
 export const RUN_SETTINGS_MEMO = 'exportSettings';
@@ -27,6 +34,9 @@ export function runSettings(input: ExportDayInput): RunSettings {
     minRows: input.minRows,
     onEmpty: input.onEmpty,
     force: input.force,
+    format: input.format ?? 'csv',
+    columns: [...(input.columns ?? [])].join(','),
+    dq: input.dq ? `${input.dq.maxLeftOutShare} ${input.dq.mode}` : 'none',
   };
 }
 
@@ -38,6 +48,9 @@ const NAMES: Record<keyof RunSettings, string> = {
   minRows: 'MIN_ROWS',
   onEmpty: 'ON_EMPTY',
   force: '--force',
+  format: 'OUTPUT_FORMAT',
+  columns: 'METRIC_COLUMNS',
+  dq: 'DQ_MAX_LEFT_OUT_SHARE and DQ_MODE',
 };
 
 /**
@@ -48,7 +61,7 @@ const NAMES: Record<keyof RunSettings, string> = {
 export function settingDifferences(running: Partial<RunSettings>, wanted: RunSettings): string[] {
   const differences: string[] = [];
   for (const key of Object.keys(NAMES) as (keyof RunSettings)[]) {
-    const a = running[key];
+    const a = running[key] ?? ADDED_LATER[key];
     const b = wanted[key];
     if (key === 'force' ? b === true && a !== true : a !== b) {
       differences.push(`${NAMES[key]}: running ${show(a)}, this start ${show(b)}`);

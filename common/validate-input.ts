@@ -8,7 +8,10 @@ import { BACKFILL_SELECTIONS } from './day-state';
 import {
   intIn,
   isBoolean,
+  isColumnList,
   isDay,
+  isDqLimit,
+  isFormat,
   isDeadline,
   isIdentifier,
   isPrefix,
@@ -53,8 +56,17 @@ const TEMPLATE: Rules = {
 /** EXPORT_NAME's form (docs/contract.md §5): it becomes part of workflow ids. Absent in inputs of older schedules. */
 const EXPORT_NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
+/** Fields a template may leave out (docs/contract.md §9): checked when present. */
+const OPTIONAL_TEMPLATE: Rules = { format: isFormat, columns: isColumnList, dq: isDqLimit };
+
+function optionalProblems(t: unknown, rules: Rules, path: string): string[] {
+  if (!isObject(t)) return [];
+  const present = Object.fromEntries(Object.entries(rules).filter(([field]) => t[field] !== undefined));
+  return problemsOf(t, present, path);
+}
+
 function templateProblems(t: unknown, path: string): string[] {
-  const out = problemsOf(t, TEMPLATE, path);
+  const out = [...problemsOf(t, TEMPLATE, path), ...optionalProblems(t, OPTIONAL_TEMPLATE, path)];
   if (
     isObject(t) &&
     t.exportName !== undefined &&
@@ -133,6 +145,8 @@ const ACTIVITY_FIELDS: Rules = {
   lookbackDays: intIn(0, 31),
   maxThreads: intIn(0, 256),
   only: oneOf(BACKFILL_SELECTIONS),
+  format: isFormat,
+  columns: isColumnList,
   deadline: isDeadline,
 };
 

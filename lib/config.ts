@@ -13,6 +13,8 @@ import {
   whenParsed,
 } from './config-rules';
 import { CALL_STATUSES, type CallStatus } from '../common/call-status';
+import { METRIC_COLUMNS, type MetricColumn } from '../common/metric-columns';
+import { OUTPUT_FORMATS } from '../common/output-format';
 import { isDeadline } from '../common/input-rules';
 import { parseDuration } from './durations';
 import { resolveTemporal, type TemporalConnectionOptions } from './temporal-connection';
@@ -76,6 +78,22 @@ export const statuses = z
       return z.NEVER;
     }
     return CALL_STATUSES.filter((s) => canonical.includes(s));
+  });
+export const metricColumns = z
+  .string()
+  .default('')
+  .transform((value, ctx): MetricColumn[] => {
+    const names = value
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const unknown = names.filter((n) => !(METRIC_COLUMNS as readonly string[]).includes(n));
+    if (unknown.length > 0 || new Set(names).size !== names.length) {
+      const what = unknown.length > 0 ? `unknown ${unknown.join(', ')}` : 'a column named twice';
+      ctx.addIssue({ code: 'custom', message: `${what}: expected a comma list of ${METRIC_COLUMNS.join(', ')}` });
+      return z.NEVER;
+    }
+    return names as MetricColumn[];
   });
 const identifier = (fallback?: string) => {
   const s = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier (letters, digits, _)');
@@ -147,6 +165,14 @@ const exportSchema = z
     DATA_POLL_INTERVAL: duration('10m'),
     DATA_WAIT_TIMEOUT: duration('6h'),
     ON_EMPTY: z.enum(['fail', 'publish'], { error: "expected 'fail' or 'publish'" }).default('fail'),
+    OUTPUT_FORMAT: z.enum(OUTPUT_FORMATS, { error: `expected one of ${OUTPUT_FORMATS.join(', ')}` }).default('csv'),
+    METRIC_COLUMNS: metricColumns,
+    DQ_MAX_LEFT_OUT_SHARE: z.coerce
+      .number({ error: 'expected a fraction from 0 to 1, such as 0.05' })
+      .min(0, 'expected a fraction from 0 to 1, such as 0.05')
+      .max(1, 'expected a fraction from 0 to 1, such as 0.05')
+      .optional(),
+    DQ_MODE: z.enum(['warn', 'fail'], { error: "expected 'warn' or 'fail'" }).default('warn'),
     // Unset: no deadline, no `late` alerts (docs/contract.md §10).
     DELIVERY_DEADLINE: z
       .string()

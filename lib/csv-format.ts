@@ -1,4 +1,6 @@
 import Papa from 'papaparse';
+import type { MetricColumn } from '../common/metric-columns';
+import { formatScaled } from './metric-values';
 
 /** How a day's CSV is stored: its Content-Type in S3. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -11,6 +13,8 @@ export interface AgentMetricsRow {
   readonly calls: number;
   readonly avgCents: number;
   readonly p90Cents: number;
+  /** The optional columns' values (docs/contract.md §9), in the order asked for, as ClickHouse scaled them. */
+  readonly extra?: readonly number[];
 }
 
 /** Plain decimal with at most two decimals and no trailing zeros (docs/contract.md §4): 243700 -> '2437', 131650 -> '1316.5'. */
@@ -27,14 +31,25 @@ export function formatCents(cents: number): string {
 
 const UNPARSE: Papa.UnparseConfig = { newline: '\n', quotes: false, header: false };
 
-export function csvHeader(): string {
-  return Papa.unparse([[...CSV_COLUMNS]], UNPARSE) + '\n';
+export function csvHeader(columns: readonly MetricColumn[] = []): string {
+  return Papa.unparse([[...CSV_COLUMNS, ...columns]], UNPARSE) + '\n';
 }
 
-/** CSV lines (each ending in \n) for a batch of agents of day `date`. */
-export function csvLines(rows: readonly AgentMetricsRow[], date: string): string {
+/** CSV lines (each ending in \n) for a batch of agents of day `date`, with the optional `columns` after the five. */
+export function csvLines(
+  rows: readonly AgentMetricsRow[],
+  date: string,
+  columns: readonly MetricColumn[] = [],
+): string {
   if (rows.length === 0) return '';
-  const data = rows.map((r) => [r.agentId, formatCents(r.avgCents), formatCents(r.p90Cents), String(r.calls), date]);
+  const data = rows.map((r) => [
+    r.agentId,
+    formatCents(r.avgCents),
+    formatCents(r.p90Cents),
+    String(r.calls),
+    date,
+    ...columns.map((c, i) => formatScaled(c, r.extra?.[i])),
+  ]);
   return Papa.unparse(data, UNPARSE) + '\n';
 }
 
@@ -45,14 +60,14 @@ const ROWS_PER_BATCH = 2_000;
  * Writes a day's CSV through `write` as its rows arrive: the header first (also for a day without agents), then the
  * rows in batches. `end()` flushes and returns the number of agent rows.
  */
-export function csvWriter(write: (text: string) => Promise<void>, date: string) {
+export function csvWriter(write: (text: string) => Promise<void>, date: string, columns: readonly MetricColumn[] = []) {
   let batch: AgentMetricsRow[] = [];
   let rows = 0;
   let started = false;
   const flush = async (): Promise<void> => {
-    if (!started) await write(csvHeader());
+    if (!started) await write(csvHeader(columns));
     started = true;
-    await write(csvLines(batch, date));
+    await write(csvLines(batch, date, columns));
     rows += batch.length;
     batch = [];
   };

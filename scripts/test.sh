@@ -48,6 +48,8 @@ fi
 bash scripts/stack.sh up || die "the local stack did not come up (see the message above)"
 # Current ClickHouse, embedded (PyPI chdb-core): test/integration/current-clickhouse.test.ts runs the SQL on it.
 ensure_current_clickhouse
+# PyArrow: test/integration/output-formats.test.ts reads the Parquet files with it.
+ensure_parquet_reader
 
 phase "build"
 npm run -s build || die "npm run build failed"

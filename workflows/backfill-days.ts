@@ -136,6 +136,8 @@ async function computeChunk(
           table: input.template.table,
           prefix: input.template.prefix,
           statuses: input.template.statuses,
+          ...(input.template.format ? { format: input.template.format } : {}),
+          ...(input.template.columns?.length ? { columns: input.template.columns } : {}),
           ...(input.queryThreads ? { maxThreads: input.queryThreads } : {}),
           known: group.map((x) => ({ date: x.date, sourceRows: x.sourceRows, fingerprint: x.fingerprint })),
         },

@@ -15,6 +15,7 @@ import type {
   PrecomputedDay,
   WindowStats,
 } from '../common/export-types';
+import { judgeDataQuality } from '../common/data-quality';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
 import { exportDayProblems, validated } from '../common/validate-input';
@@ -73,7 +74,15 @@ async function checkAndFind(
 function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck> {
   const { date } = input;
   return quick.findDelivery.executeWithOptions({ summary: `find delivery ${date}` }, [
-    { date, prefix: input.prefix, timezone: input.timezone, statuses: input.statuses, fingerprint },
+    {
+      date,
+      prefix: input.prefix,
+      timezone: input.timezone,
+      statuses: input.statuses,
+      fingerprint,
+      ...(input.format ? { format: input.format } : {}),
+      ...(input.columns ? { columns: input.columns } : {}),
+    },
   ]);
 }
 
@@ -81,6 +90,11 @@ function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck
 function usablePrecomputed(input: ExportDayInput): PrecomputedDay | undefined {
   const p = input.precomputed;
   return p && p.stats.date === input.date && p.stats.sourceRows >= input.minRows ? p : undefined;
+}
+
+/** What the steps call the day's file in the Web UI: "CSV" as ever, or the format's name (docs/contract.md §9). */
+function fileLabel(input: ExportDayInput): string {
+  return !input.format || input.format === 'csv' ? 'CSV' : `${input.format} file`;
 }
 
 /** Compute in ClickHouse, then write the CSV: steps 2 and 3 of a day computed alone. */
@@ -95,11 +109,19 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
       statuses: input.statuses,
       empty,
       stats,
+      ...(input.columns?.length ? { columns: input.columns } : {}),
     },
   ]);
   setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
-  const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
-    { date, prefix: input.prefix, metricsKey: computed.metricsKey },
+  const format = input.format ?? 'csv';
+  const staged = await long.writeCsv.executeWithOptions({ summary: `write ${fileLabel(input)} ${date}` }, [
+    {
+      date,
+      prefix: input.prefix,
+      metricsKey: computed.metricsKey,
+      format,
+      ...(input.columns ? { columns: input.columns } : {}),
+    },
   ]);
   return { computed, staged };
 }
@@ -129,7 +151,8 @@ async function stageAndPublish(
   const { computed, staged } = precomputed
     ? { ...precomputed, staged: precomputed.written }
     : await computeAndWrite(input, stats, empty);
-  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged CSV ${date}` }, [
+  const dataQuality = judgeDataQuality(input, computed);
+  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged ${fileLabel(input)} ${date}` }, [
     { ...where, staged },
   ]);
   const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [{ ...where, verified }]);
@@ -147,6 +170,9 @@ async function stageAndPublish(
       sourceFingerprint: computed.fingerprint,
       csv: { key: uploaded.key, bytes: uploaded.bytes, sha256: uploaded.sha256 },
       csvEtag: uploaded.etag,
+      format: input.format ?? 'csv',
+      ...(input.columns?.length ? { columns: input.columns } : {}),
+      dataQuality,
       reason: exportReason(input.trigger, delivery.state),
       ...(delivery.manifest
         ? {

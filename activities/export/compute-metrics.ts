@@ -12,6 +12,10 @@ import { withWatchedQuery } from '../watched-query';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
 import { currentRun } from '../run-info';
 import { streamToObject } from '../../lib/s3/objects';
+import type { MetricColumn } from '../../common/metric-columns';
+import { optionalColumnsSql } from '../../lib/clickhouse/optional-columns-sql';
+import { readDurationMismatches } from '../../lib/clickhouse/duration-mismatches';
+import { extraValues } from '../../lib/metric-values';
 
 export interface ComputeInput {
   readonly date: string;
@@ -26,6 +30,8 @@ export interface ComputeInput {
    * check and the query, the day shows as stale afterwards and is exported again, never wrongly "up to date".
    */
   readonly stats?: WindowStats;
+  /** METRIC_COLUMNS (docs/contract.md §9): when any, the metrics come from optionalColumnsSql. */
+  readonly columns?: readonly MetricColumn[];
 }
 
 /**
@@ -38,6 +44,7 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
   const key = metricsStagingKey(input.prefix, input.date, run.runId);
   const tally = new MetricsTally();
   const started = Date.now();
+  let mismatches = 0;
   const stats = await withWatchedQuery(
     deps.clickhouse,
     async (query) => {
@@ -46,17 +53,27 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // (agentMetricsSql) builds the duplicate set twice; same rows, faster on every bench day (measured on 18.16;
       // README, Performance). Its extra `day` column is ignored.
       const slots = daySlots([input.date], input.timezone);
+      const columns = input.columns ?? [];
       const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
       const source = { database: deps.database, table: input.table, slots, distributed };
-      const sql = batchAgentMetricsSql(source, input.statuses);
+      const sql =
+        columns.length > 0
+          ? optionalColumnsSql(source, input.statuses, columns)
+          : batchAgentMetricsSql(source, input.statuses);
       const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
       await streamToObject(deps.s3, target, async (write) => {
         if (input.empty) return;
         for await (const r of streamRows<MetricsRow>(deps.clickhouse, sql, query)) {
           const row = tally.add(r);
-          if (row !== undefined) await write(JSON.stringify(row) + '\n');
+          if (row === undefined) continue;
+          const line =
+            columns.length > 0 ? { ...row, extra: extraValues(columns, r as unknown as Record<string, unknown>) } : row;
+          await write(JSON.stringify(line) + '\n');
         }
       });
+      mismatches = input.empty
+        ? 0
+        : ((await readDurationMismatches(deps, { table: input.table, slots }, query))[0] ?? 0);
       return stats;
     },
     () => ({ agentRows: tally.agentRows }),
@@ -76,5 +93,6 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
     fingerprint: stats.fingerprint,
     leftOut: tally.leftOut(stats.sourceRows),
     queryMs: Date.now() - started,
+    durationMismatches: mismatches,
   };
 }

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { csvKey, csvStagingKey, isRunId, isStagingKey, metricsStagingKey } from '../../lib/s3/keys';
+import { OUTPUT_FORMATS } from '../../common/output-format';
+import { csvStagingKey, dataKey, isRunId, isStagingKey, metricsStagingKey } from '../../lib/s3/keys';
 
 /**
  * The S3 keys a step takes from its input are only ever the ones it can derive itself: keys in workflow inputs are
@@ -27,12 +28,12 @@ function checkRunId(input: StagedBy): void {
   }
 }
 
-/** The staged CSV's key, when `key` is it. */
+/** The staged file's key (in any format of docs/contract.md §9), when `key` is it. */
 export function checkedCsvStagingKey(input: StagedBy, key: string): string {
   checkRunId(input);
-  const expected = csvStagingKey(input.prefix, input.date, input.stagedBy);
-  if (key !== expected) refuse(key, expected, `day ${input.date}'s staged CSV (run ${input.stagedBy})`);
-  return expected;
+  const expected = OUTPUT_FORMATS.map((f) => csvStagingKey(input.prefix, input.date, input.stagedBy, f));
+  if (!expected.includes(key)) refuse(key, expected[0]!, `day ${input.date}'s staged file (run ${input.stagedBy})`);
+  return key;
 }
 
 /** The staged metrics' key, when `key` is it. */
@@ -43,11 +44,11 @@ export function checkedMetricsStagingKey(input: StagedBy, key: string): string {
   return expected;
 }
 
-/** The day's final CSV key, when `key` is it. */
+/** The day's final file key (in any format), when `key` is it. */
 export function checkedCsvKey(input: { date: string; prefix: string }, key: string): string {
-  const expected = csvKey(input.prefix, input.date);
-  if (key !== expected) refuse(key, expected, `day ${input.date}'s CSV`);
-  return expected;
+  const expected = OUTPUT_FORMATS.map((f) => dataKey(input.prefix, input.date, f));
+  if (!expected.includes(key)) refuse(key, expected[0]!, `day ${input.date}'s file`);
+  return key;
 }
 
 /** Every staging object a run may have left for the day: what the manifest step removes. */
@@ -55,7 +56,7 @@ export function stagedObjects(input: StagedBy): string[] {
   checkRunId(input);
   return [
     metricsStagingKey(input.prefix, input.date, input.stagedBy),
-    csvStagingKey(input.prefix, input.date, input.stagedBy),
+    ...OUTPUT_FORMATS.map((f) => csvStagingKey(input.prefix, input.date, input.stagedBy, f)),
   ];
 }
 
@@ -63,6 +64,6 @@ export function stagedObjects(input: StagedBy): string[] {
 export function checkedStagingKeys(keys: readonly string[]): readonly string[] {
   const bad = keys.find((k) => !isStagingKey(k));
   if (bad !== undefined)
-    refuse(bad, '<prefix>/_staging/<D>/<run id>/<metrics.jsonl or agent_metrics_D.csv>', 'a staged object');
+    refuse(bad, '<prefix>/_staging/<D>/<run id>/<metrics.jsonl or agent_metrics_D.<format>>', 'a staged object');
   return keys;
 }

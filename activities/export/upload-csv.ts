@@ -2,7 +2,8 @@ import { CopyObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput } fr
 import { log } from '@temporalio/activity';
 import type { Services } from '../../lib/services';
 import { VerificationError } from '../../lib/errors';
-import { csvKey, manifestKey } from '../../lib/s3/keys';
+import { CONTENT_TYPES } from '../../lib/file-formats/file-writer';
+import { dataKey, formatOfKey, manifestKey } from '../../lib/s3/keys';
 import { deleteObject, isNotFound, s3Call } from '../../lib/s3/objects';
 import { isPreconditionFailed, publishConflict } from './publish-conflict';
 import { checkedCsvStagingKey, type StagedBy } from './staged-keys';
@@ -27,7 +28,7 @@ export async function headIfExists(deps: Services, key: string): Promise<HeadObj
 }
 
 /**
- * Publishes the verified staged CSV at the final key (docs/contract.md §5, step 5): one server-side copy, so a reader
+ * Publishes the verified staged file at the final key of its format (docs/contract.md §5, step 5; §9): one server-side copy, so a reader
  * sees the old file or the new one, never a part. In order:
  * 1. note the ETag of the file now at the final key (or that there is none);
  * 2. remove the old manifest, so no manifest ever describes bytes that are not at the final key;
@@ -38,7 +39,8 @@ export async function headIfExists(deps: Services, key: string): Promise<HeadObj
  */
 export async function uploadCsv(deps: Services, input: StagedBy & { verified: VerifiedCsv }): Promise<UploadedCsv> {
   const source = checkedCsvStagingKey(input, input.verified.stagingKey);
-  const key = csvKey(input.prefix, input.date);
+  const format = formatOfKey(source, input.date) ?? 'csv';
+  const key = dataKey(input.prefix, input.date, format);
   const before = await headIfExists(deps, key);
   await deleteObject(deps.s3, deps.bucket, manifestKey(input.prefix, input.date));
   let etag: string | undefined;
@@ -52,7 +54,7 @@ export async function uploadCsv(deps: Services, input: StagedBy & { verified: Ve
         ...(before?.ETag ? { IfMatch: before.ETag } : { IfNoneMatch: '*' }),
         ChecksumAlgorithm: 'SHA256',
         MetadataDirective: 'REPLACE',
-        ContentType: 'text/csv; charset=utf-8',
+        ContentType: CONTENT_TYPES[format],
       }),
     );
     etag = copied.CopyObjectResult?.ETag;
@@ -83,6 +85,6 @@ export async function uploadCsv(deps: Services, input: StagedBy & { verified: Ve
     );
   }
   const published = { key, etag: after.ETag ?? '', bytes: input.verified.bytes, sha256: input.verified.sha256 };
-  log.info('published CSV', { date: input.date, ...published, replaced: before?.ETag ?? null });
+  log.info('published file', { date: input.date, ...published, replaced: before?.ETag ?? null });
   return published;
 }

@@ -1,7 +1,8 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { parseManifest, type Manifest } from '../../common/manifest';
-import { manifestKey } from '../../lib/s3/keys';
+import { VerificationError } from '../../lib/errors';
+import { formatOfKey, manifestKey } from '../../lib/s3/keys';
 import { deleteObjects, readTextIfExists, s3Call } from '../../lib/s3/objects';
 import type { Services } from '../../lib/services';
 import { PRODUCT_VERSION } from '../../lib/version';
@@ -27,12 +28,17 @@ export async function writeManifest(deps: Services, input: ManifestInput): Promi
   const run = currentRun();
   const { prefix, csvEtag, ...fields } = manifestFields(input);
   const csv = checkedCsvKey(input, input.csv.key);
+  const format = formatOfKey(csv, input.date) ?? 'csv';
+  if ((input.format ?? 'csv') !== format) {
+    throw new VerificationError(`${csv} is a ${format} file; the manifest says ${input.format ?? 'csv'}`, csv);
+  }
   const key = manifestKey(prefix, input.date);
   const toRemove = stagedObjects(input);
   const manifest: Manifest = {
     manifestVersion: 1,
     ...fields,
     csv: { bucket: deps.bucket, ...input.csv },
+    format,
     generatedAt: new Date().toISOString(),
     workflow: { id: run.workflowId, runId: run.runId },
     productVersion: PRODUCT_VERSION,

@@ -6,7 +6,12 @@ import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tall
 import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { streamRows, type QueryOptions } from '../../lib/clickhouse/query';
 import { readBatchStats } from '../../lib/clickhouse/window-stats';
-import { CSV_CONTENT_TYPE, csvWriter } from '../../lib/csv-format';
+import type { MetricColumn } from '../../common/metric-columns';
+import type { OutputFormat } from '../../common/output-format';
+import { readDurationMismatches } from '../../lib/clickhouse/duration-mismatches';
+import { optionalColumnsSql } from '../../lib/clickhouse/optional-columns-sql';
+import { CONTENT_TYPES, fileWriter, formatFields } from '../../lib/file-formats/file-writer';
+import { extraValues } from '../../lib/metric-values';
 import { csvStagingKey } from '../../lib/s3/keys';
 import { streamToObject } from '../../lib/s3/objects';
 import type { Services } from '../../lib/services';
@@ -27,6 +32,9 @@ export interface BatchInput {
    * a pass over the table. Without them the batch reads them first, as computeMetrics does for one day.
    */
   readonly known?: readonly { readonly date: string; readonly sourceRows: number; readonly fingerprint: string }[];
+  /** OUTPUT_FORMAT and METRIC_COLUMNS (docs/contract.md §9); absent: the CSV of the five columns. */
+  readonly format?: OutputFormat;
+  readonly columns?: readonly MetricColumn[];
 }
 
 function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefined {
@@ -75,11 +83,15 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const signal = query.signal;
     const slots = daySlots(input.days, input.timezone);
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
+    const columns = input.columns ?? [];
+    const format = input.format ?? 'csv';
     const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
-    const sql = batchAgentMetricsSql(
-      { database: deps.database, table: input.table, slots, distributed },
-      input.statuses,
-    );
+    const source = { database: deps.database, table: input.table, slots, distributed };
+    const sql =
+      columns.length > 0
+        ? optionalColumnsSql(source, input.statuses, columns)
+        : batchAgentMetricsSql(source, input.statuses);
+    const mismatches = await readDurationMismatches(deps, { table: input.table, slots }, query);
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
     const rows = peekable(
       streamRows<BatchMetricsRow>(deps.clickhouse, sql, { ...query, ...(settings ? { settings } : {}) }),
@@ -87,25 +99,35 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const out: PrecomputedDay[] = [];
     try {
       for (const [index, dayStats] of stats.entries()) {
-        const key = csvStagingKey(input.prefix, dayStats.date, run.runId);
+        const key = csvStagingKey(input.prefix, dayStats.date, run.runId, format);
         const day = new MetricsTally();
         progress.day = dayStats.date;
         let csvRows = 0;
-        const target = { bucket: deps.bucket, key, contentType: CSV_CONTENT_TYPE, signal };
+        const target = { bucket: deps.bucket, key, contentType: CONTENT_TYPES[format], signal };
         const file = await streamToObject(deps.s3, target, async (write) => {
-          const csv = csvWriter(write, dayStats.date);
+          const csv = fileWriter(format, write, dayStats.date, columns);
           for (let r = await rows.peek(); r !== undefined && Number(r.day) === index + 1; r = await rows.peek()) {
             rows.take();
             const row = day.add(r);
             if (row === undefined) continue;
             progress.agentRows += 1;
-            await csv.add(row);
+            await csv.add(
+              columns.length > 0
+                ? { ...row, extra: extraValues(columns, r as unknown as Record<string, unknown>) }
+                : row,
+            );
           }
           csvRows = await csv.end();
         });
         out.push({
           stats: dayStats,
-          written: { stagingKey: key, bytes: file.bytes, sha256: file.sha256, rows: csvRows },
+          written: {
+            stagingKey: key,
+            bytes: file.bytes,
+            sha256: file.sha256,
+            rows: csvRows,
+            ...formatFields(format, columns),
+          },
           computed: {
             agentRows: day.agentRows,
             includedCalls: day.includedCalls,
@@ -113,6 +135,7 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
             fingerprint: dayStats.fingerprint,
             leftOut: day.leftOut(dayStats.sourceRows),
             queryMs: Date.now() - started,
+            durationMismatches: mismatches[index] ?? 0,
           },
         });
       }

@@ -14,7 +14,7 @@ const LOOKUPS_IN_FLIGHT = 16;
 
 export type StatusTemplate = Pick<
   ExportTemplate,
-  'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows'
+  'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows' | 'format' | 'columns'
 >;
 
 export interface StatusQuery {
@@ -98,6 +98,8 @@ export async function readDayStatuses(
         statuses: t.statuses,
         fingerprint: s.fingerprint,
         sourceRows: s.sourceRows,
+        ...(t.format ? { format: t.format } : {}),
+        ...(t.columns ? { columns: t.columns } : {}),
       }),
       lastRun(temporal, t.exportName, s.date),
     ]);

@@ -2,7 +2,9 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { CallStatus } from '../../common/call-status';
 import type { DeliveryCheck } from '../../common/export-types';
 import { parseManifest, summarizeManifest } from '../../common/manifest';
-import { csvKey, manifestKey } from './keys';
+import type { MetricColumn } from '../../common/metric-columns';
+import type { OutputFormat } from '../../common/output-format';
+import { dataKey, manifestKey } from './keys';
 import type { Services } from '../services';
 import { isForbidden, missingBehind403 } from './missing-or-denied';
 import { isNotFound, readTextIfExists, s3Call } from './objects';
@@ -16,6 +18,9 @@ export interface DeliveryQuery {
   readonly fingerprint?: string;
   /** The day's current source rows, read with the fingerprint: tells a source that shrank from one that changed. */
   readonly sourceRows?: number;
+  /** The format and optional columns asked for (docs/contract.md §9); absent: the CSV of the five columns. */
+  readonly format?: OutputFormat;
+  readonly columns?: readonly MetricColumn[];
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -36,7 +41,7 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
     return { state: 'failed', detail: `unreadable manifest: ${(err as Error).message}` };
   }
   const summary = summarizeManifest(manifest);
-  const key = csvKey(q.prefix, q.date);
+  const key = dataKey(q.prefix, q.date, manifest.format ?? 'csv');
   let head;
   try {
     head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key, ChecksumMode: 'ENABLED' }));
@@ -57,6 +62,12 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
   if (manifest.timezone !== q.timezone || manifest.includedStatuses.join(',') !== q.statuses.join(',')) {
     return { state: 'stale', detail: 'exported with other settings (time zone or statuses)', manifest: summary };
   }
+  if (
+    (manifest.format ?? 'csv') !== (q.format ?? 'csv') ||
+    (manifest.columns ?? []).join(',') !== (q.columns ?? []).join(',')
+  ) {
+    return { state: 'stale', detail: 'exported with other settings (format or columns)', manifest: summary };
+  }
   if (q.fingerprint !== undefined && manifest.sourceFingerprint !== q.fingerprint) {
     if (q.sourceRows !== undefined && q.sourceRows < manifest.sourceRows) {
       return {
@@ -68,5 +79,6 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
     }
     return { state: 'stale', detail: 'the source rows changed since the export', manifest: summary };
   }
-  return { state: 'verified', detail: 'delivered, verified and unchanged', manifest: summary };
+  const warning = summary.dqWarning ? `; data-quality warning: ${summary.dqWarning}` : '';
+  return { state: 'verified', detail: `delivered, verified and unchanged${warning}`, manifest: summary };
 }

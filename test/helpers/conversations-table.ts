@@ -16,6 +16,10 @@ export interface CallRow {
   readonly status?: CallStatus;
   readonly updatedAt?: number;
   readonly createdAt?: number;
+  /** sentiment_score; default 0.25. */
+  readonly sentiment?: number;
+  /** call_end; default start + the duration (or start, for a negative duration). */
+  readonly end?: number;
 }
 
 /** A new table with the customer's exact DDL under a random name. */
@@ -40,14 +44,14 @@ export async function insertCalls(ch: ClickHouseClient, database: string, table:
       conversation_id: r.conversationId ?? randomUUID(),
       agent_id: r.agentId,
       call_start: r.start,
-      call_end: r.start + Math.max(r.duration, 0),
+      call_end: r.end ?? r.start + Math.max(r.duration, 0),
       call_duration_sec: r.duration,
       call_status: r.status ?? 'Answered',
       transcript: 'Agent: Hello, how can I help? Customer: My order is late.',
-      sentiment_score: 0.25,
+      sentiment_score: r.sentiment ?? 0.25,
       keywords: ['order', 'late'],
       created_at: r.createdAt ?? r.start,
-      updated_at: r.updatedAt ?? r.start + Math.max(r.duration, 0),
+      updated_at: r.updatedAt ?? r.end ?? r.start + Math.max(r.duration, 0),
     })),
   });
 }

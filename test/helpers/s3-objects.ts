@@ -5,3 +5,9 @@ export async function readObject(s3: S3Client, bucket: string, key: string): Pro
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return (await res.Body?.transformToString('utf-8')) ?? '';
 }
+
+/** The bytes of an S3 object (a delivered file in any format). */
+export async function readObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from((await res.Body?.transformToByteArray()) ?? []);
+}
