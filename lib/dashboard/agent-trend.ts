@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { mapPool } from '../pool';
 import { findDelivery } from '../s3/delivery';
-import { csvKey } from '../s3/keys';
 import { openObject } from '../s3/objects';
 import type { Services } from '../services';
 import type { StatusTemplate } from '../days/day-status';
@@ -74,14 +73,17 @@ export class DeliveredMetrics {
       statuses: t.statuses,
     });
     if (delivery.state === 'missing') return { file: 'missing' };
-    const sha256 = delivery.manifest?.sha256;
-    if (delivery.state === 'failed' || !sha256) return { file: 'unverified' };
+    const manifest = delivery.manifest;
+    if (delivery.state === 'failed' || !manifest?.sha256) return { file: 'unverified' };
+    const { sha256 } = manifest;
     let rows = this.files.get(sha256);
     if (!rows) {
-      const body = await readAll(await openObject(this.deps.s3, this.deps.bucket, csvKey(t.prefix, date)));
+      // The manifest names the stored object: its bucket, and a key with the format's extension (docs/contract.md §9).
+      const [, bucket = this.deps.bucket, key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(manifest.csvUri) ?? [];
+      const body = await readAll(await openObject(this.deps.s3, bucket, key));
       // Replaced between the manifest check and this read.
       if (createHash('sha256').update(body).digest('hex') !== sha256) return { file: 'unverified' };
-      rows = new Map(parseDeliveredFile(body, 'csv').map((r) => [r.agentId, r]));
+      rows = new Map((await parseDeliveredFile(body, manifest.format ?? 'csv')).map((r) => [r.agentId, r]));
       if (this.files.size >= CACHED_FILES) this.files.delete(this.files.keys().next().value as string);
       this.files.set(sha256, rows);
     }

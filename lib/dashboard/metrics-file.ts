@@ -1,5 +1,8 @@
-import Papa from 'papaparse';
+import type { OutputFormat } from '../../common/output-format';
 import { CSV_COLUMNS } from '../csv-format';
+import { MetricsFileError, readMetricsFile } from '../file-formats/read-metrics-file';
+
+export { MetricsFileError };
 
 /** One agent's row of a delivered day file, as numbers (docs/contract.md §4). */
 export interface DeliveredRow {
@@ -9,28 +12,21 @@ export interface DeliveredRow {
   readonly calls: number;
 }
 
-/** Thrown when a delivered file does not hold the columns of docs/contract.md §4. */
-export class MetricsFileError extends Error {
-  override readonly name = 'MetricsFileError';
-}
-
 /**
- * The rows of a delivered day file. The one place that knows the stored format: today `csv`; another format adds
- * its branch here.
+ * The agents' rows of a delivered day file in any stored format (docs/contract.md §9), through the reader that
+ * verification uses: the file must start with the five required columns; optional columns after them are ignored.
  */
-export function parseDeliveredFile(body: Buffer, format: 'csv'): DeliveredRow[] {
-  if (format !== 'csv') throw new MetricsFileError(`unknown file format '${String(format)}'`);
-  const parsed = Papa.parse<string[]>(body.toString('utf8'), { skipEmptyLines: true });
-  const [header, ...rows] = parsed.data;
-  if (!header || CSV_COLUMNS.some((c, i) => header[i] !== c)) {
-    throw new MetricsFileError(`the header is not ${CSV_COLUMNS.join(',')}: ${header?.join(',') ?? '(empty)'}`);
+export async function parseDeliveredFile(body: Uint8Array, format: OutputFormat): Promise<DeliveredRow[]> {
+  const file = await readMetricsFile(body, format);
+  // A JSON lines file without rows names no columns; any other file must start with the five.
+  if ((format.startsWith('jsonl') ? file.rows.length > 0 : true) && CSV_COLUMNS.some((c, i) => file.columns[i] !== c)) {
+    throw new MetricsFileError(`the header is not ${CSV_COLUMNS.join(',')}: ${file.columns.join(',') || '(empty)'}`);
   }
-  return rows.map((r, i) => {
-    const [agentId, avg, p90, calls] = r;
-    const row = { agentId: agentId ?? '', avg: Number(avg), p90: Number(p90), calls: Number(calls) };
-    if (r.slice(0, 4).some((v) => v === '') || [row.avg, row.p90, row.calls].some((n) => !Number.isFinite(n))) {
-      throw new MetricsFileError(`line ${i + 2} is not an agent's metrics: ${r.join(',')}`);
+  return file.rows.map((r, i) => {
+    const [agentId, avg, p90, calls] = CSV_COLUMNS.slice(0, 4).map((c) => r[c]);
+    if (typeof agentId !== 'string' || agentId === '' || [avg, p90, calls].some((n) => typeof n !== 'number')) {
+      throw new MetricsFileError(`row ${i + 1} is not an agent's metrics: ${JSON.stringify(r)}`);
     }
-    return row;
+    return { agentId, avg: avg as number, p90: p90 as number, calls: calls as number };
   });
 }

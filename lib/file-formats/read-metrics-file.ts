@@ -24,6 +24,7 @@ function typed(column: string, value: unknown): string | number {
     if (value instanceof Date) return value.toISOString().slice(0, 10);
     return String(value);
   }
+  if (value === '' || value === null || value === undefined) throw new MetricsFileError(`${column}: no value`);
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n))
     throw new MetricsFileError(`${column}: not a number: ${String(value)}`);
