@@ -3,6 +3,7 @@ import {
   CancellationScope,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   sleep,
   workflowInfo,
@@ -18,9 +19,9 @@ import type {
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
 import { exportDayProblems, validated } from '../common/validate-input';
-import { LONG_STEP, QUICK_STEP, SCAN_STEP } from './activity-options';
+import { LOCAL_QUICK_STEP, LONG_STEP, SCAN_STEP } from './activity-options';
 
-const quick = proxyActivities<ExportActivities>(QUICK_STEP);
+const quick = proxyLocalActivities<ExportActivities>(LOCAL_QUICK_STEP);
 const long = proxyActivities<ExportActivities>(LONG_STEP);
 const scan = proxyActivities<ExportActivities>(SCAN_STEP);
 
