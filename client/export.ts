@@ -2,10 +2,8 @@ import 'dotenv/config';
 import { Command } from 'commander';
 import { failureText } from '../common/failure-text';
 import { WorkflowFailedError } from '@temporalio/client';
-import { readTextIfExists } from '../lib/s3/objects';
 import { loadConfig } from '../lib/config';
 import { UsageError } from '../lib/errors';
-import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
@@ -32,6 +30,11 @@ function positiveLines(value: string): number {
 }
 
 async function printHead(uri: string, lines: number): Promise<void> {
+  // The S3 client (about a megabyte of modules) is loaded only for --head: an export never needs it here.
+  const [{ createS3 }, { readTextIfExists }] = await Promise.all([
+    import('../lib/s3/client'),
+    import('../lib/s3/objects'),
+  ]);
   const { s3 } = loadConfig(['s3']);
   const client = createS3(s3);
   try {

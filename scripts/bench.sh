@@ -5,11 +5,14 @@
 #      against a bare Node process doing the same query, CSV and upload; the query alone; the peer script's query
 #      (GROUP BY conversation_id + argMax) and the floor (per-agent aggregation, no dedupe) with the ratios; the
 #      worker's peak RSS (BENCH_CASE=10M or =2M picks days by the start of their name; BENCH_RUNS, default 5);
-#   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another.
-# Set BENCH_ONLY=export or BENCH_ONLY=backfill to run one part. Not part of the default run: BENCH_ONLY=cluster, one
-# day (BENCH_CLUSTER_CALLS, default 2M calls) on the stack's two-shard cluster against one server (tools/bench/cluster.ts;
-# it starts the second ClickHouse server and stops it again if it was not running); BENCH_ONLY=generate, the
-# generator's 10M calls against ClickHouse's own INSERT … SELECT of the same rows (BENCH_CALLS, BENCH_RUNS, default 3).
+#   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another;
+#   3. fixed costs: a day of 3,000 calls exported through the real command (forced and up to date), split into the
+#      time inside the steps, the workflow's overhead and the command's, and the command's start-up alone.
+# Set BENCH_ONLY=export, BENCH_ONLY=backfill or BENCH_ONLY=fixed to run one part. Not part of the default run:
+# BENCH_ONLY=cluster, one day (BENCH_CLUSTER_CALLS, default 2M calls) on the stack's two-shard cluster against one
+# server (tools/bench/cluster.ts; it starts the second ClickHouse server and stops it again if it was not running);
+# BENCH_ONLY=generate, the generator's 10M calls against ClickHouse's own INSERT … SELECT of the same rows
+# (BENCH_CALLS, BENCH_RUNS, default 3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,9 +32,11 @@ case "${BENCH_ONLY:-all}" in
   export) node dist/tools/bench/export.js ;;
   backfill) BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js ;;
   generate) node dist/tools/bench/generate.js ;;
+  fixed) node dist/tools/bench/fixed-costs.js ;;
   all)
     node dist/tools/bench/export.js
     BENCH_SPAWN_WORKER=1 node dist/tools/bench/backfill.js
+    node dist/tools/bench/fixed-costs.js
     ;;
   cluster)
     if ! bash scripts/stack.sh is-up clickhouse2 >/dev/null 2>&1; then
@@ -40,5 +45,5 @@ case "${BENCH_ONLY:-all}" in
     fi
     node dist/tools/bench/cluster.js
     ;;
-  *) echo "BENCH_ONLY must be export, backfill, cluster or generate" >&2; exit 2 ;;
+  *) echo "BENCH_ONLY must be export, backfill, fixed, cluster or generate" >&2; exit 2 ;;
 esac

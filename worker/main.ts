@@ -11,15 +11,22 @@ import { latestDelivery } from '../lib/s3/latest-delivery';
 import { temporalConnectionOptions, workflowUiUrl } from '../lib/temporal-connection';
 import { alertWebhookUrl } from '../lib/alerts/webhook-url';
 import { BusinessMetrics, DeliveryClock, STEP_DURATION_BUCKETS, stepMetricsInterceptor } from './business-metrics';
-import { WORKFLOW_BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './bundle';
-import { noTracingSinks, startTracing } from './tracing';
+import {
+  TRACING_WORKFLOW_BUNDLE_PATH,
+  TRACING_WORKFLOW_INTERCEPTOR_MODULES,
+  WORKFLOW_BUNDLE_PATH,
+  WORKFLOW_INTERCEPTOR_MODULES,
+} from './bundle';
+import { tracingEndpoint } from './tracing-endpoint';
 import { backfillTaskQueue } from '../common/workflow-ids';
 
-/** The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources. */
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  return existsSync(WORKFLOW_BUNDLE_PATH)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: require.resolve('../workflows') };
+/**
+ * The prebuilt bundle from `npm run build` when present (saves webpack's time and memory), else the sources; the one
+ * with OpenTelemetry's workflow interceptors only when tracing is on.
+ */
+function workflowSource(tracing: boolean): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const codePath = tracing ? TRACING_WORKFLOW_BUNDLE_PATH : WORKFLOW_BUNDLE_PATH;
+  return existsSync(codePath) ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../workflows') };
 }
 
 /**
@@ -56,7 +63,7 @@ async function run(): Promise<void> {
   latestDelivery(services, config.export.S3_PREFIX)
     .then((manifest) => manifest && clock.seen(manifest.window.end))
     .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not read the newest delivered day'));
-  const tracing = startTracing();
+  const tracing = tracingEndpoint() ? (await import('./tracing')).startTracing() : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const queues = [config.temporal.TEMPORAL_TASK_QUEUE, backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE)];
@@ -71,14 +78,14 @@ async function run(): Promise<void> {
           connection,
           namespace: config.temporal.TEMPORAL_NAMESPACE,
           taskQueue,
-          ...workflowSource(),
+          ...workflowSource(tracing !== undefined),
           activities,
           interceptors: {
             activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
             // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
-            workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+            workflowModules: tracing ? TRACING_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES,
           },
-          sinks: tracing?.sinks ?? noTracingSinks(),
+          ...(tracing ? { sinks: tracing.sinks } : {}),
           maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
         }),
       ),

@@ -3,12 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  NoopSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
@@ -16,6 +11,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import type { Context } from '@temporalio/activity';
 import type { InjectedSinks } from '@temporalio/worker';
+import { tracingEndpoint } from './tracing-endpoint';
 
 /** What the worker adds when tracing is on: activity interceptors, the workflow span sink, and a flush at exit. */
 export interface Tracing {
@@ -32,10 +28,10 @@ export interface Tracing {
  * OpenTelemetry tracing of workflows and activities (Temporal's interceptors), exported over OTLP/HTTP, when
  * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; the exporter reads the standard
  * OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself. OTEL_SERVICE_NAME names the service (default
- * agent-metrics-worker). Without an endpoint: undefined (see `noTracingSinks`).
+ * agent-metrics-worker). Without an endpoint: undefined. The worker loads this module only when an endpoint is set.
  */
 export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint = tracingEndpoint(env);
   if (!endpoint) return undefined;
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? 'agent-metrics-worker' });
   const processor: SpanProcessor = new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 1_000 });
@@ -55,11 +51,4 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | un
     sinks: { exporter: makeWorkflowExporter(processor, resource) } as unknown as InjectedSinks<Record<string, never>>,
     shutdown: () => provider.shutdown(),
   };
-}
-
-/** The workflow bundle always carries the tracing interceptors (worker/bundle.ts); without tracing their sink drops the spans. */
-export function noTracingSinks(): InjectedSinks<Record<string, never>> {
-  return {
-    exporter: makeWorkflowExporter(new NoopSpanProcessor(), Resource.empty()),
-  } as unknown as InjectedSinks<Record<string, never>>;
 }

@@ -3,6 +3,7 @@ import {
   CancellationScope,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   sleep,
   workflowInfo,
@@ -19,10 +20,10 @@ import { judgeDataQuality } from '../common/data-quality';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
 import { exportDayProblems, validated } from '../common/validate-input';
-import { LONG_STEP, QUICK_STEP, SCAN_STEP } from './activity-options';
+import { LOCAL_QUICK_STEP, LONG_STEP, SCAN_STEP } from './activity-options';
 import { withAlerts } from './alert-hook';
 
-const quick = proxyActivities<ExportActivities>(QUICK_STEP);
+const quick = proxyLocalActivities<ExportActivities>(LOCAL_QUICK_STEP);
 const long = proxyActivities<ExportActivities>(LONG_STEP);
 const scan = proxyActivities<ExportActivities>(SCAN_STEP);
 

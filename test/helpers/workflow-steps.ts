@@ -60,3 +60,30 @@ export async function completedSteps(handle: WorkflowHandle): Promise<{ activity
   }
   return done;
 }
+
+/** What the SDK records in a local activity's marker (its `data` detail, JSON). */
+interface LocalActivityMarker {
+  readonly activity_type?: string;
+  readonly attempt?: number;
+}
+
+/**
+ * The local activities that completed in the run (markers in its history), in order, each with whether a workflow task
+ * of the run had timed out or failed before it: a local step that a dead worker was running is run again by the next
+ * worker's workflow task once the server noticed the first one's task timed out.
+ */
+export async function completedLocalSteps(
+  handle: WorkflowHandle,
+): Promise<{ activityType: string; attempt: number; afterTaskRetry: boolean }[]> {
+  const history = await handle.fetchHistory();
+  const done: { activityType: string; attempt: number; afterTaskRetry: boolean }[] = [];
+  let taskRetried = false;
+  for (const event of history.events ?? []) {
+    if (event.workflowTaskTimedOutEventAttributes || event.workflowTaskFailedEventAttributes) taskRetried = true;
+    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    if (!data) continue;
+    const marker = JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarker;
+    done.push({ activityType: marker.activity_type ?? '', attempt: marker.attempt ?? 0, afterTaskRetry: taskRetried });
+  }
+  return done;
+}

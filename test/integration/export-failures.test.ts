@@ -17,8 +17,12 @@ import { startWorker } from '../helpers/test-worker';
 import { installQuietRuntime } from '../helpers/runtime';
 import { startService, stopService, type StackService } from '../helpers/stack';
 import { rootCause } from '../helpers/root-cause';
+import { completedLocalSteps, completedSteps } from '../helpers/workflow-steps';
 
-/** Waits until the run's pending activity has failed at least once (attempt ≥ 2), i.e. it is retrying. */
+/**
+ * Waits until the run's pending activity has failed at least once (attempt ≥ 2), i.e. it is retrying. Local
+ * activities (the quick S3 steps) retry inside the worker and are never pending on the server: see `untilLocalRetried`.
+ */
 async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -28,6 +32,19 @@ async function untilRetrying(handle: WorkflowHandle, timeoutMs = 60_000): Promis
     if (Date.now() > deadline) throw new Error('the run never retried an activity');
     await delay(250);
   }
+}
+
+/**
+ * Waits until the local step `step` has been given a few attempts: the steps before it completed (the last of them,
+ * `before`, is in the history) and its retry interval (1 s, doubling) has passed twice since.
+ */
+async function untilLocalRetried(handle: WorkflowHandle, before: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await completedSteps(handle)).some((s) => s.activityType === before)) {
+    if (Date.now() > deadline) throw new Error(`${before} never completed`);
+    await delay(250);
+  }
+  await delay(4_000);
 }
 
 describe('daily export on the real stack: failures', function () {
@@ -89,11 +106,12 @@ describe('daily export on the real stack: failures', function () {
     }
   }
 
-  const outages: Array<[string, StackService, string]> = [
+  // The first step each outage fails; a local one (findDelivery) with the step that completes before it.
+  const outages: Array<[string, StackService, string, string?]> = [
     ['ClickHouse', 'clickhouse', 'checkData'],
-    ['the S3 server', 'minio', 'findDelivery'],
+    ['the S3 server', 'minio', 'findDelivery', 'checkData'],
   ];
-  for (const [what, service, firstStep] of outages) {
+  for (const [what, service, firstStep, before] of outages) {
     it(`retries while ${what} is down and completes once it is back`, async () => {
       const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = ctx.config.temporal;
       const worker = await startWorker(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, bundle, ctx.deps);
@@ -101,13 +119,18 @@ describe('daily export on the real stack: failures', function () {
         stopService(service);
         const handle = await startExportDay(client, worker.taskQueue, testInput(date, table, prefix));
         try {
-          assert.equal(await untilRetrying(handle), firstStep);
+          if (before) await untilLocalRetried(handle, before);
+          else assert.equal(await untilRetrying(handle), firstStep);
         } finally {
           await startService(service);
         }
         const result = await handle.result();
         assert.equal(result.result, 'exported');
         assert.equal(result.agentRows, 2);
+        if (before) {
+          const local = (await completedLocalSteps(handle)).find((s) => s.activityType === firstStep);
+          assert.ok(local && local.attempt >= 2, `${firstStep} completed on a retry: ${JSON.stringify(local)}`);
+        }
       } finally {
         await worker.stop();
       }

@@ -263,4 +263,32 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
     assert.ok(calls.includes('computeMetrics(empty)'));
     assert.ok(calls.includes('writeManifest'));
   });
+  it('names every step in the history, and runs the quick S3 steps in the workflow task without a round trip', async () => {
+    const { worker, taskQueue } = await suite.worker(healthyStubs([]));
+    const handle = await suite.env.client.workflow.start(exportDay, {
+      workflowId: `agent-metrics-${randomUUID()}`,
+      taskQueue,
+      args: [input()],
+    });
+    await worker.runUntil(handle.result());
+    const steps: string[] = [];
+    let workflowTasks = 0;
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      if (event.workflowTaskCompletedEventAttributes) workflowTasks += 1;
+      const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (scheduled) steps.push(scheduled);
+      const marker = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      if (marker) steps.push(`${String(JSON.parse(Buffer.from(marker).toString('utf8')).activity_type)} (local)`);
+    }
+    assert.deepEqual(steps, [
+      'checkData',
+      'findDelivery (local)',
+      'computeMetrics',
+      'writeCsv',
+      'verifyCsv',
+      'uploadCsv (local)',
+      'writeManifest (local)',
+    ]);
+    assert.equal(workflowTasks, 5, 'one workflow task to start and one after each of the four steps on the queue');
+  });
 });

@@ -8,9 +8,12 @@ function peakRssKiB(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
 }
 
+/** The worker's V8 flags, as `npm run worker` and the image run it (package.json, Dockerfile). */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 /** Starts dist/worker/main.js; `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit. */
 export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<number> }> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'worker', 'main.js')], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
     env: { ...env, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
