@@ -288,6 +288,7 @@ describe('exportDay workflow (time-skipping server, stubbed activities)', functi
       'verifyCsv',
       'uploadCsv (local)',
       'writeManifest (local)',
+      'reportDay (local)',
     ]);
     assert.equal(workflowTasks, 5, 'one workflow task to start and one after each of the four steps on the queue');
   });
