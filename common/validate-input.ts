@@ -8,10 +8,12 @@ import { BACKFILL_SELECTIONS } from './day-state';
 import {
   intIn,
   isBoolean,
+  isBucket,
   isDay,
   isIdentifier,
   isPrefix,
   isStatusList,
+  isUuid,
   isZoneName,
   MAX_WAIT_TIMEOUT_MS,
   oneOf,
@@ -52,6 +54,19 @@ const TEMPLATE: Rules = {
 /** EXPORT_NAME's form (docs/contract.md §5): it becomes part of workflow ids. Absent in inputs of older schedules. */
 const EXPORT_NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
+/** The optional fields of a template (docs/contract.md §11): absent means the worker's bucket and every customer. */
+const SCOPE: Rules = { bucket: isBucket, customerId: isUuid };
+
+/** The problems of the fields of `rules` that `obj` carries (absent ones are fine). */
+function optionalProblems(obj: Record<string, unknown>, rules: Rules, path: string): string[] {
+  const out: string[] = [];
+  for (const [field, check] of Object.entries(rules)) {
+    const problem = obj[field] === undefined ? undefined : check(obj[field]);
+    if (problem) out.push(`${path}${field}: ${problem}`);
+  }
+  return out;
+}
+
 function templateProblems(t: unknown, path: string): string[] {
   const out = problemsOf(t, TEMPLATE, path);
   if (
@@ -61,6 +76,7 @@ function templateProblems(t: unknown, path: string): string[] {
   ) {
     out.push(`${path}exportName: expected a short name of a-z, 0-9 and - (at most 41 characters)`);
   }
+  if (isObject(t)) out.push(...optionalProblems(t, SCOPE, path));
   if (out.length === 0 && isObject(t)) {
     const poll = pollProblem(t.pollIntervalMs as number, t.waitTimeoutMs as number);
     if (poll) out.push(`${path}pollIntervalMs: ${poll}`);
@@ -128,19 +144,15 @@ const ACTIVITY_FIELDS: Rules = {
   lookbackDays: intIn(0, 31),
   maxThreads: intIn(0, 256),
   only: oneOf(BACKFILL_SELECTIONS),
+  ...SCOPE,
 };
 
 /** The problems of an activity's input: every known field present (also in `template`), and each of `days`. */
 export function activityInputProblems(input: unknown): string[] {
   if (!isObject(input)) return ['input: expected an object'];
   const out: string[] = [];
-  const check = (obj: Record<string, unknown>, path: string) => {
-    for (const [field, rule] of Object.entries(ACTIVITY_FIELDS)) {
-      if (obj[field] === undefined) continue;
-      const problem = rule(obj[field]);
-      if (problem) out.push(`${path}${field}: ${problem}`);
-    }
-  };
+  const check = (obj: Record<string, unknown>, path: string) =>
+    out.push(...optionalProblems(obj, ACTIVITY_FIELDS, path));
   check(input, '');
   if (isObject(input.template)) check(input.template, 'template.');
   if (input.days !== undefined) {

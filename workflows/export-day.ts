@@ -8,12 +8,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ExportActivities } from '../activities';
-import type {
-  DeliveryCheck,
-  ExportDayInput,
-  ExportDayResult,
-  PrecomputedDay,
-  WindowStats,
+import {
+  exportScope,
+  type DeliveryCheck,
+  type ExportDayInput,
+  type ExportDayResult,
+  type PrecomputedDay,
+  type WindowStats,
 } from '../common/export-types';
 import { exportReason } from '../common/day-state';
 import { summarizeManifest } from '../common/manifest';
@@ -40,7 +41,7 @@ async function waitForData(input: ExportDayInput, first: WindowStats): Promise<W
     log.info(note);
     await sleep(Math.min(interval, deadline - Date.now()), { summary: `wait for data of ${input.date}` });
     stats = await scan.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
-      { date: input.date, timezone: input.timezone, table: input.table },
+      { date: input.date, timezone: input.timezone, table: input.table, ...exportScope(input) },
     ]);
   }
   return stats;
@@ -52,7 +53,7 @@ async function checkAndFind(
 ): Promise<{ stats: WindowStats; empty: boolean; delivery: DeliveryCheck }> {
   const { date } = input;
   const first = await scan.checkData.executeWithOptions({ summary: `check data ${date}` }, [
-    { date, timezone: input.timezone, table: input.table },
+    { date, timezone: input.timezone, table: input.table, ...exportScope(input) },
   ]);
   const waitStarted = Date.now();
   const stats = await waitForData(input, first);
@@ -72,7 +73,14 @@ async function checkAndFind(
 function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck> {
   const { date } = input;
   return quick.findDelivery.executeWithOptions({ summary: `find delivery ${date}` }, [
-    { date, prefix: input.prefix, timezone: input.timezone, statuses: input.statuses, fingerprint },
+    {
+      date,
+      prefix: input.prefix,
+      timezone: input.timezone,
+      statuses: input.statuses,
+      fingerprint,
+      ...exportScope(input),
+    },
   ]);
 }
 
@@ -94,11 +102,12 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
       statuses: input.statuses,
       empty,
       stats,
+      ...exportScope(input),
     },
   ]);
   setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
   const staged = await long.writeCsv.executeWithOptions({ summary: `write CSV ${date}` }, [
-    { date, prefix: input.prefix, metricsKey: computed.metricsKey },
+    { date, prefix: input.prefix, metricsKey: computed.metricsKey, ...exportScope(input) },
   ]);
   return { computed, staged };
 }
@@ -113,7 +122,12 @@ function stagingRun(precomputed: PrecomputedDay | undefined): string {
   return (precomputed ? info.parent?.runId : undefined) ?? info.runId;
 }
 
-type StagedWhere = { readonly date: string; readonly prefix: string; readonly stagedBy: string };
+type StagedWhere = {
+  readonly date: string;
+  readonly prefix: string;
+  readonly stagedBy: string;
+  readonly bucket?: string;
+};
 
 /** Steps 2–5 for a day that needs exporting: compute and write (unless precomputed), verify, publish, manifest. */
 async function stageAndPublish(
@@ -135,6 +149,8 @@ async function stageAndPublish(
   return quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
     {
       ...where,
+      export: input.exportName,
+      ...exportScope(input),
       timezone: input.timezone,
       window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
       includedStatuses: input.statuses,
@@ -208,7 +224,12 @@ export async function exportDay(raw: ExportDayInput): Promise<ExportDayResult> {
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const where = { date, prefix: input.prefix, stagedBy: stagingRun(precomputed) };
+  const where = {
+    date,
+    prefix: input.prefix,
+    stagedBy: stagingRun(precomputed),
+    ...(input.bucket !== undefined ? { bucket: input.bucket } : {}),
+  };
   const manifest = await discardStagedOnFailure(where, () =>
     stageAndPublish(input, where, precomputed, stats, empty, delivery),
   );

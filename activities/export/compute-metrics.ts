@@ -18,6 +18,8 @@ export interface ComputeInput {
   readonly table: string;
   readonly prefix: string;
   readonly statuses: readonly CallStatus[];
+  /** Only this customer's rows (docs/contract.md §11). */
+  readonly customerId?: string;
   /** Publish a header-only file without querying (ON_EMPTY=publish after the wait ran out). */
   readonly empty: boolean;
   /**
@@ -44,7 +46,7 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // The batch query for a batch of one day: it decides "duplicated?" in one pass where the single-day shape
       // (agentMetricsSql) builds the duplicate set twice; same rows, 1.8–2.0× faster on 10M-call days, 0.2 s slower
       // on a 2M-call day of 50,000 agents (measured on 18.16; README, Performance). Its extra `day` column is ignored.
-      const slots = daySlots([input.date], input.timezone);
+      const slots = daySlots([input.date], input.timezone, input.customerId);
       const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
       const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
       await streamToObject(deps.s3, target, async (write) => {

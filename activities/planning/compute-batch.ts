@@ -19,6 +19,8 @@ export interface BatchInput {
   readonly table: string;
   readonly prefix: string;
   readonly statuses: readonly CallStatus[];
+  /** Only this customer's rows (docs/contract.md §11). */
+  readonly customerId?: string;
   /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
   readonly maxThreads?: number;
   /**
@@ -72,7 +74,7 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
   const progress = { day: '', agentRows: 0 };
   const work = async (query: QueryOptions): Promise<PrecomputedDay[]> => {
     const signal = query.signal;
-    const slots = daySlots(input.days, input.timezone);
+    const slots = daySlots(input.days, input.timezone, input.customerId);
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
     const sql = batchAgentMetricsSql({ database: deps.database, table: input.table, slots }, input.statuses);
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
