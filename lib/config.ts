@@ -133,6 +133,13 @@ const exportSchema = z
         'expected a short name: a-z, 0-9 and -, at most 41 characters',
       ),
     CLICKHOUSE_TABLE: identifier('conversations'),
+    // Unset: every customer's rows (docs/contract.md §11).
+    CUSTOMER_ID: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a customer_id UUID')
+      .optional(),
     S3_PREFIX: keyPrefix.default('agent_metrics'),
     EXPORT_TIMEZONE: timezone,
     INCLUDE_STATUSES: statuses,
