@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chosenExports } from '../../client/export-choice';
@@ -81,6 +81,18 @@ describe('configured exports (EXPORTS_FILE)', () => {
     assert.equal(all?.schedule.SCHEDULE_TIME, '04:15');
     assert.equal(all?.schedule.SCHEDULE_TIMEZONE, undefined);
     assert.equal(all?.delivery.OUTPUT_FORMAT, 'csv');
+  });
+
+  it("accepts the README's sample agent-metrics.yaml as written", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const sample = /```yaml\n(exports:[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(sample, 'the README shows a sample file');
+    const exports = configuredExports(withFile(sample));
+    assert.deepEqual(
+      exports.map((e) => e.name),
+      ['acme', 'all-customers'],
+    );
+    assert.equal(exports[0]?.schedule.SCHEDULE_TIME, '06:00');
   });
 
   it('without EXPORTS_FILE, defines the one export of the environment, named EXPORT_NAME', () => {
