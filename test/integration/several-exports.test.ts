@@ -12,6 +12,7 @@ import {
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
+import { addDays } from '../../common/calendar';
 import type { CallStatus } from '../../common/call-status';
 import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
@@ -163,6 +164,38 @@ describe('several exports from one EXPORTS_FILE, by the real CLI and worker', fu
       assert.equal(manifest.timezone, e.zone);
       assert.equal(manifest.csv.bucket, where);
     }
+  });
+
+  it("backfills one export's days with its customer, to its own bucket, leaving no staged files", async () => {
+    const before = addDays(date, -1);
+    const done = await run('backfill', ['--export', acme.name, '--from', before, '--to', date, '--force', '--json']);
+    assert.equal(done.code, 0, done.stderr);
+    const summary = JSON.parse(done.stdout) as {
+      workflowId: string;
+      counts: { exported: number; failed: number };
+      latest: { date: string; result: string }[];
+    };
+    assert.equal(summary.workflowId, `agent-metrics-${acme.name}-backfill-${before}-${date}`);
+    assert.deepEqual([summary.counts.exported, summary.counts.failed], [2, 0]);
+    for (const d of [before, date]) {
+      const expected = referenceCsvRows(
+        rows.filter((r) => r.customerId === ACME),
+        localDay(d, acme.zone),
+        acme.statuses,
+        d,
+      );
+      const csv = await readObject(ctx.s3, bucket, csvKey(acme.prefix, d));
+      assert.deepEqual(Papa.parse<string[]>(csv.trimEnd()).data.slice(1), expected, d);
+    }
+    // The backfill computed both days in its batch query (with the customer filter, into the export's bucket): the
+    // day's run started at "verify", it did not compute the day alone.
+    const history = await client.workflow.getHandle(`agent-metrics-${acme.name}-${date}`).fetchHistory();
+    const steps = (history.events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    assert.ok(steps.includes('verifyCsv') && !steps.includes('computeMetrics'), steps.join(', '));
+    const staged = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${acme.prefix}/_staging/` }));
+    assert.deepEqual(staged.Contents ?? [], []);
   });
 
   it('shows the status of every export by default, and of one with --export', async () => {
