@@ -13,7 +13,7 @@ import { barView, lineView, renderPlan, renderSummary } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 import { watchForWorker } from './worker-check';
-import { chosenExport, EXPORT_OPTION } from './export-choice';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 import { backfillTaskQueue, PROGRESS_QUERY } from '../common/workflow-ids';
 
 const program = new Command('agent-metrics backfill')
@@ -79,8 +79,9 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
 
 async function run(): Promise<number> {
   const opts = program.opts<Options>();
-  const chosen = chosenExport(opts.export);
-  const config = { ...loadConfig(['temporal']), export: chosen.settings, schedule: chosen.schedule };
+  const read = settingsAndExports(['temporal'], opts.export, 'one');
+  const chosen = read.exports[0]!;
+  const config = { ...read.config, export: chosen.settings, schedule: chosen.schedule };
   const range = rangeOption(opts, config.export.EXPORT_TIMEZONE, undefined, { ended: true });
   const input: BackfillInput = {
     from: range.from,

@@ -1,4 +1,5 @@
-import { UsageError } from '../lib/errors';
+import { loadConfig, type Config, type Section } from '../lib/config';
+import { ConfigError, UsageError } from '../lib/errors';
 import { configuredExports, type ConfiguredExport } from '../lib/exports/configured-exports';
 
 /** The `--export <name>` option's help text. */
@@ -29,6 +30,32 @@ export function chosenExports(
   throw new UsageError(
     `${all.length} exports are configured (${all.map((e) => e.name).join(', ')}): choose one with --export <name>`,
   );
+}
+
+/**
+ * The command's other settings sections and its exports, read together: one ConfigError lists every bad variable
+ * and every bad key of EXPORTS_FILE (docs/contract.md §7), not only those of whichever was read first.
+ */
+export function settingsAndExports<S extends Section>(
+  sections: readonly S[],
+  name: string | undefined,
+  which: 'one' | 'all',
+  env: NodeJS.ProcessEnv = process.env,
+): { config: Config<S>; exports: ConfiguredExport[] } {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const config = attempt(() => loadConfig(sections, env));
+  const exports = attempt(() => chosenExports(name, which, env));
+  if (problems.length > 0 || !config || !exports) throw new ConfigError(problems);
+  return { config, exports };
 }
 
 /** The single export a command acts on. */

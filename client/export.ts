@@ -9,7 +9,7 @@ import { createS3 } from '../lib/s3/client';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
-import { chosenExport, EXPORT_OPTION } from './export-choice';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 import { SettingsConflictError, startExportDay } from './start-export';
 import { connectTemporal } from './temporal-client';
 import { watchForWorker } from './worker-check';
@@ -58,7 +58,8 @@ async function run(): Promise<number> {
   // Results go to stdout; what a run is doing (its id, its link) goes to stderr, so stdout stays parseable.
   const result = (text: string, json: object) =>
     process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  const config = { ...loadConfig(['temporal']), export: chosenExport(opts.export).settings };
+  const read = settingsAndExports(['temporal'], opts.export, 'one');
+  const config = { ...read.config, export: read.exports[0]!.settings };
   const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
   const client = await connectTemporal(config.temporal);
   try {

@@ -8,7 +8,6 @@ import {
   type Client,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { loadConfig } from '../lib/config';
 import { addDays } from '../common/calendar';
 import { nominalTimeFromWorkflowId } from '../common/workflow-ids';
 import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days/schedule-day';
@@ -26,7 +25,7 @@ import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
 import type { ScheduledExportInput } from '../common/scheduled-types';
-import { chosenExports, EXPORT_OPTION } from './export-choice';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 
 type Action = (client: Client, config: ScheduleConfig) => Promise<number>;
 let chosen: { name: string; action: Action } | undefined;
@@ -291,8 +290,9 @@ program
 async function run(): Promise<number> {
   if (!chosen) throw new UsageError('name a subcommand: create, describe, pause, unpause, trigger, delete or backfill');
   // Every export's schedule unless --export names one (docs/contract.md §11): one schedule per export.
-  const exports = chosenExports(program.opts<{ export?: string }>().export, 'all');
-  const temporal = loadConfig(['temporal']).temporal;
+  const read = settingsAndExports(['temporal'], program.opts<{ export?: string }>().export, 'all');
+  const { exports } = read;
+  const temporal = read.config.temporal;
   const client = await connectTemporal(temporal);
   let code = 0;
   try {

@@ -1,10 +1,9 @@
 import 'dotenv/config';
 import { Command } from 'commander';
-import { loadConfig } from '../lib/config';
 import { closeServices, createServices } from '../lib/services';
 import { runCli } from './cli';
 import { exportTemplate, rangeOption } from './command-input';
-import { chosenExports, EXPORT_OPTION } from './export-choice';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 import { collectStatus, renderStatus, type StatusRow } from './status-report';
 import { connectTemporal } from './temporal-client';
 
@@ -19,8 +18,7 @@ const program = new Command('agent-metrics status')
 async function run(): Promise<number> {
   const opts = program.opts<{ export?: string; from?: string; to?: string; json: boolean }>();
   // Every export unless --export names one (docs/contract.md §11), each over its own days in its own time zone.
-  const exports = chosenExports(opts.export, 'all');
-  const config = loadConfig(['clickhouse', 's3', 'temporal']);
+  const { config, exports } = settingsAndExports(['clickhouse', 's3', 'temporal'], opts.export, 'all');
   const ranges = exports.map((e) => rangeOption(opts, e.settings.EXPORT_TIMEZONE, { days: 7 }));
   const services = createServices(config);
   const temporal = await connectTemporal(config.temporal);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chosenExports } from '../../client/export-choice';
+import { chosenExports, settingsAndExports } from '../../client/export-choice';
 import { ConfigError, UsageError } from '../../lib/errors';
 import { configuredExports } from '../../lib/exports/configured-exports';
 
@@ -194,6 +194,17 @@ describe('configured exports (EXPORTS_FILE)', () => {
     assert.ok(
       found.some((p) => p.startsWith('SCHEDULE_ID: not used with EXPORTS_FILE')),
       found.join('\n'),
+    );
+  });
+
+  it("lists a command's bad variables and the file's bad keys in one message", () => {
+    const env = withFile('exports:\n  - name: acme\n    timezone: Mars/Base\n', { TEMPORAL_TASK_QUEUE: ' ' });
+    assert.throws(
+      () => settingsAndExports(['temporal'], 'acme', 'one', env),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.some((p) => p.startsWith('TEMPORAL_TASK_QUEUE: ')) &&
+        err.problems.some((p) => p.startsWith('exports[0] (name "acme"): timezone: ')),
     );
   });
 
