@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { DayPlan } from '../common/day-state';
-import type { DeliveryCheck, ExportDayResult, PrecomputedDay, WindowStats } from '../common/export-types';
+import type { DeliveryCheck, ExportDayResult, ExportScope, PrecomputedDay, WindowStats } from '../common/export-types';
 import { readWindowStats } from '../lib/clickhouse/window-stats';
 import { planDays, type PlanQuery } from '../lib/days/day-status';
 import { findDelivery, type DeliveryQuery } from '../lib/s3/delivery';
@@ -15,6 +15,7 @@ import { checkedStagingKeys, stagedObjects, type StagedBy } from './export/stage
 import { writeManifest, type ManifestInput } from './export/write-manifest';
 import { createAlertActivities, type AlertTarget } from './alerts';
 import { checkedInput } from './checked-input';
+import { withBucket } from './export-bucket';
 import { failFast } from './fail-fast';
 import { withWatchedQuery } from './watched-query';
 import { awaitExport, type AwaitExportInput } from './planning/await-export';
@@ -30,27 +31,30 @@ const ENDED = { ended: true };
  */
 export function createExportActivities(deps: Services) {
   return {
-    checkData: (input: { date: string; timezone: string; table: string }): Promise<WindowStats> =>
+    checkData: (input: { date: string; timezone: string; table: string } & ExportScope): Promise<WindowStats> =>
       failFast(() =>
         withWatchedQuery(deps.clickhouse, (query) =>
           readWindowStats(deps, checkedInput('checkData', input, ENDED), query),
         ),
       ),
-    findDelivery: (q: DeliveryQuery): Promise<DeliveryCheck> =>
-      failFast(() => findDelivery(deps, checkedInput('findDelivery', q))),
-    computeMetrics: (input: ComputeInput) =>
-      failFast(() => computeMetrics(deps, checkedInput('computeMetrics', input, ENDED))),
-    writeCsv: (input: Parameters<typeof writeCsv>[1]) =>
-      failFast(() => writeCsv(deps, checkedInput('writeCsv', input))),
-    uploadCsv: (input: Parameters<typeof uploadCsv>[1]) =>
-      failFast(() => uploadCsv(deps, checkedInput('uploadCsv', input))),
-    verifyCsv: (input: Parameters<typeof verifyCsv>[1]) =>
-      failFast(() => verifyCsv(deps, checkedInput('verifyCsv', input))),
-    writeManifest: (input: ManifestInput) =>
-      failFast(() => writeManifest(deps, checkedInput('writeManifest', input, ENDED))),
+    findDelivery: (q: DeliveryQuery & ExportScope): Promise<DeliveryCheck> =>
+      failFast(() => findDelivery(withBucket(deps, q), checkedInput('findDelivery', q))),
+    computeMetrics: (input: ComputeInput & ExportScope) =>
+      failFast(() => computeMetrics(withBucket(deps, input), checkedInput('computeMetrics', input, ENDED))),
+    writeCsv: (input: Parameters<typeof writeCsv>[1] & ExportScope) =>
+      failFast(() => writeCsv(withBucket(deps, input), checkedInput('writeCsv', input))),
+    uploadCsv: (input: Parameters<typeof uploadCsv>[1] & ExportScope) =>
+      failFast(() => uploadCsv(withBucket(deps, input), checkedInput('uploadCsv', input))),
+    verifyCsv: (input: Parameters<typeof verifyCsv>[1] & ExportScope) =>
+      failFast(() => verifyCsv(withBucket(deps, input), checkedInput('verifyCsv', input))),
+    writeManifest: (input: ManifestInput & ExportScope) =>
+      failFast(() => writeManifest(withBucket(deps, input), checkedInput('writeManifest', input, ENDED))),
     /** After a failed run: removes the day's staging objects of the run that staged them (derived, never given). */
-    discardStaged: (input: StagedBy): Promise<void> =>
-      failFast(() => deleteObjects(deps.s3, deps.bucket, stagedObjects(checkedInput('discardStaged', input)))),
+    discardStaged: (input: StagedBy & ExportScope): Promise<void> =>
+      failFast(() => {
+        const { s3, bucket } = withBucket(deps, input);
+        return deleteObjects(s3, bucket, stagedObjects(checkedInput('discardStaged', input)));
+      }),
   };
 }
 
@@ -74,13 +78,14 @@ export function createPlanningActivities(deps: Services & { temporal?: Client })
           planScheduledRun(deps, temporalOf(deps), checkedInput('planScheduledRun', input), query),
         ),
       ),
-    computeBatch: (input: BatchInput): Promise<PrecomputedDay[]> =>
-      failFast(() => computeBatch(deps, checkedInput('computeBatch', input, ENDED))),
+    computeBatch: (input: BatchInput & ExportScope): Promise<PrecomputedDay[]> =>
+      failFast(() => computeBatch(withBucket(deps, input), checkedInput('computeBatch', input, ENDED))),
     awaitExport: (input: AwaitExportInput): Promise<ExportDayResult> =>
       failFast(() => awaitExport(temporalOf(deps), checkedInput('awaitExport', input))),
-    removeStaged: (input: { keys: readonly string[] }): Promise<number> =>
+    removeStaged: (input: { keys: readonly string[] } & ExportScope): Promise<number> =>
       failFast(async () => {
-        await deleteObjects(deps.s3, deps.bucket, checkedStagingKeys(checkedInput('removeStaged', input).keys));
+        const { s3, bucket } = withBucket(deps, input);
+        await deleteObjects(s3, bucket, checkedStagingKeys(checkedInput('removeStaged', input).keys));
         return input.keys.length;
       }),
   };

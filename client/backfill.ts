@@ -13,12 +13,14 @@ import { barView, lineView, renderPlan, renderSummary } from './progress-view';
 import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 import { watchForWorker } from './worker-check';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 import { backfillTaskQueue, PROGRESS_QUERY } from '../common/workflow-ids';
 
 const program = new Command('agent-metrics backfill')
   .description('Export every day of a date range as one durable Temporal workflow, and follow its progress')
   .requiredOption('--from <YYYY-MM-DD>', 'first day of the range')
   .requiredOption('--to <YYYY-MM-DD>', 'last day of the range (inclusive; not after today)')
+  .option(...EXPORT_OPTION)
   .option('--concurrency <n>', 'days exported at once, 1 to 32 (default: BACKFILL_CONCURRENCY, 4)')
   .option('--force', 're-export days that are delivered, verified and unchanged', false)
   .option('--only <which>', 'missing | failed | stale | all (default all: every day not up to date)')
@@ -34,6 +36,7 @@ const program = new Command('agent-metrics backfill')
 interface Options {
   from: string;
   to: string;
+  export?: string;
   concurrency?: string;
   force: boolean;
   only?: string;
@@ -76,7 +79,9 @@ async function dryRun(config: BackfillConfig, input: BackfillInput, days: string
 
 async function run(): Promise<number> {
   const opts = program.opts<Options>();
-  const config = loadConfig(['temporal', 'export', 'schedule']);
+  const read = settingsAndExports(['temporal'], opts.export, 'one');
+  const chosen = read.exports[0]!;
+  const config = { ...read.config, export: chosen.settings, schedule: chosen.schedule };
   const range = rangeOption(opts, config.export.EXPORT_TIMEZONE, undefined, { ended: true });
   const input: BackfillInput = {
     from: range.from,
@@ -96,7 +101,7 @@ async function run(): Promise<number> {
   const taskQueue = backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE);
   const { handle, attached, startedAt } = await startBackfill(client, taskQueue, input);
   const ui = workflowUiUrl(config.temporal, handle.workflowId);
-  const again = `npm run backfill -- --from ${input.from} --to ${input.to}`;
+  const again = `npm run backfill -- --from ${input.from} --to ${input.to}${opts.export ? ` --export ${opts.export}` : ''}`;
   // What the backfill is doing goes to stderr (a bar on a terminal, lines otherwise); the summary goes to stdout.
   const info = opts.json ? process.stderr : process.stdout;
   info.write(

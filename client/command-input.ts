@@ -3,7 +3,7 @@ import type { ExportSettings } from '../lib/config';
 import { BACKFILL_SELECTIONS, type BackfillSelection } from '../common/day-state';
 import { addDays, dayRange, InvalidDayError, parseDay } from '../common/calendar';
 import { UsageError } from '../lib/errors';
-import type { ExportTemplate } from '../common/export-types';
+import { exportScope, type ExportTemplate } from '../common/export-types';
 import { exportInput, fileSettings, NOT_OVER } from './export-input';
 
 /** The longest range one command takes (ten years): keeps every workflow payload small. */
@@ -71,9 +71,10 @@ export function selectionOption(value: string | undefined): BackfillSelection {
 }
 
 /** The export settings every day of a schedule or backfill shares, from the starter's environment. */
-export function exportTemplate(settings: ExportSettings): ExportTemplate {
+export function exportTemplate(settings: ExportSettings & { readonly S3_BUCKET_NAME?: string }): ExportTemplate {
+  const input = exportInput('2000-01-01', settings, { force: false, trigger: 'manual' });
   const { exportName, table, prefix, timezone, statuses, minRows, onEmpty, pollIntervalMs, waitTimeoutMs, deadline } =
-    exportInput('2000-01-01', settings, { force: false, trigger: 'manual' });
+    input;
   return {
     exportName,
     table,
@@ -85,6 +86,7 @@ export function exportTemplate(settings: ExportSettings): ExportTemplate {
     pollIntervalMs,
     waitTimeoutMs,
     ...fileSettings(settings),
+    ...exportScope(input),
     ...(deadline !== undefined ? { deadline } : {}),
   };
 }

@@ -2,9 +2,9 @@ import 'dotenv/config';
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
 import { failureText } from '../common/failure-text';
-import { loadConfig } from '../lib/config';
 import { DeliveredMetrics } from '../lib/dashboard/agent-trend';
-import { listExports } from '../lib/dashboard/exports';
+import { exportTemplate } from './command-input';
+import { settingsAndExports } from './export-choice';
 import { UsageError } from '../lib/errors';
 import { closeServices, createServices } from '../lib/services';
 import { runCli } from './cli';
@@ -28,7 +28,7 @@ async function run(): Promise<number> {
   const port = intOption('--port', opts.port, 8787, 0, 65_535);
   const defaultDays = intOption('--days', opts.days, 30, 1, MAX_DAYS);
   if (opts.host.trim() === '') throw new UsageError('--host: expected an address or host name');
-  const config = loadConfig(['clickhouse', 's3', 'temporal', 'export']);
+  const { config, exports } = settingsAndExports(['clickhouse', 's3', 'temporal'], undefined, 'all');
   const services = createServices(config);
   // Connected on first use and again after a failure: the page says Temporal is down instead of the server exiting.
   let temporal: Promise<Client> | undefined;
@@ -42,7 +42,7 @@ async function run(): Promise<number> {
   const ctx = {
     services,
     temporalSettings: config.temporal,
-    exports: listExports(config.export),
+    exports: exports.map((e) => ({ name: e.name, template: exportTemplate(e.settings) })),
     metrics: new DeliveredMetrics(services),
     temporal: connect,
     defaultDays,

@@ -25,10 +25,13 @@ export function resolveExportDay(explicit: string | undefined, env: NodeJS.Proce
   return chosen;
 }
 
-/** A day's workflow input from the starter's settings: what is recorded in history and shown in the Web UI. */
+/**
+ * A day's workflow input from the starter's settings: what is recorded in history and shown in the Web UI. The bucket
+ * is set only for an export of EXPORTS_FILE that names one (lib/exports); unset, the worker's S3_BUCKET_NAME.
+ */
 export function exportInput(
   date: string,
-  settings: ExportSettings,
+  settings: ExportSettings & { readonly S3_BUCKET_NAME?: string | undefined },
   options: { force: boolean; trigger: RunTrigger },
 ): ExportDayInput {
   return {
@@ -45,6 +48,8 @@ export function exportInput(
     ...(settings.DELIVERY_DEADLINE !== undefined ? { deadline: settings.DELIVERY_DEADLINE } : {}),
     force: options.force,
     trigger: options.trigger,
+    ...(settings.S3_BUCKET_NAME !== undefined ? { bucket: settings.S3_BUCKET_NAME } : {}),
+    ...(settings.CUSTOMER_ID !== undefined ? { customerId: settings.CUSTOMER_ID } : {}),
     ...fileSettings(settings),
   };
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../lib/errors';
 import { workflowUiUrl } from '../lib/temporal-connection';
 import { runCli } from './cli';
 import { exportInput, resolveExportDay } from './export-input';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 import { SettingsConflictError, startExportDay } from './start-export';
 import { connectTemporal } from './temporal-client';
 import { watchForWorker } from './worker-check';
@@ -17,6 +18,7 @@ const EXIT_CONFLICT = 3;
 const program = new Command('agent-metrics export')
   .description("Export one day's agent metrics (workflow agent-metrics-<EXPORT_NAME>-D) and wait for it")
   .option('--date <YYYY-MM-DD>', 'the day to export (default: TARGET_DATE, else yesterday in EXPORT_TIMEZONE)')
+  .option(...EXPORT_OPTION)
   .option('--force', 're-export even if the day is delivered, verified and unchanged', false)
   .option('--no-wait', 'start the run and return without waiting for it')
   .option('--head <lines>', 'print the first lines of the delivered CSV', (v) => positiveLines(v))
@@ -48,11 +50,19 @@ async function printHead(uri: string, lines: number): Promise<void> {
 }
 
 async function run(): Promise<number> {
-  const opts = program.opts<{ date?: string; force: boolean; wait: boolean; head?: number; json: boolean }>();
+  const opts = program.opts<{
+    date?: string;
+    export?: string;
+    force: boolean;
+    wait: boolean;
+    head?: number;
+    json: boolean;
+  }>();
   // Results go to stdout; what a run is doing (its id, its link) goes to stderr, so stdout stays parseable.
   const result = (text: string, json: object) =>
     process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  const config = loadConfig(['temporal', 'export']);
+  const read = settingsAndExports(['temporal'], opts.export, 'one');
+  const config = { ...read.config, export: read.exports[0]!.settings };
   const date = resolveExportDay(opts.date, process.env, config.export.EXPORT_TIMEZONE);
   const client = await connectTemporal(config.temporal);
   try {

@@ -8,7 +8,6 @@ import {
   type Client,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { loadConfig } from '../lib/config';
 import { addDays } from '../common/calendar';
 import { nominalTimeFromWorkflowId } from '../common/workflow-ids';
 import { datesWithoutTime, nominalRangeForDays, scheduledDay } from '../lib/days/schedule-day';
@@ -26,6 +25,7 @@ import { renderTable } from './table';
 import { connectTemporal } from './temporal-client';
 import { UsageError } from '../lib/errors';
 import type { ScheduledExportInput } from '../common/scheduled-types';
+import { EXPORT_OPTION, settingsAndExports } from './export-choice';
 
 type Action = (client: Client, config: ScheduleConfig) => Promise<number>;
 let chosen: { name: string; action: Action } | undefined;
@@ -35,7 +35,11 @@ const choose = (name: string, action: Action) => () => {
 
 const program = new Command('agent-metrics schedule')
   .description('Manage the daily Temporal Schedule (id SCHEDULE_ID, default agent-metrics-<EXPORT_NAME>-daily)')
+  .option(...EXPORT_OPTION)
   .allowExcessArguments(false);
+
+/** `describe --json` reports, printed together once every export's is in (one object, or a list for several). */
+const jsonReports: ScheduleReport[] = [];
 
 function local(date: Date, tz: string): string {
   return DateTime.fromJSDate(date, { zone: tz }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
@@ -197,7 +201,8 @@ function renderScheduleReport(r: ScheduleReport, config: ScheduleConfig): string
 const describe: Action = async (client, config) => {
   const json = program.commands.find((c) => c.name() === 'describe')?.opts<{ json?: boolean }>().json ?? false;
   const report = await scheduleReport(client, config);
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderScheduleReport(report, config));
+  if (json) jsonReports.push(report);
+  else process.stdout.write(renderScheduleReport(report, config));
   return 0;
 };
 
@@ -284,18 +289,37 @@ program
 
 async function run(): Promise<number> {
   if (!chosen) throw new UsageError('name a subcommand: create, describe, pause, unpause, trigger, delete or backfill');
-  const config = loadConfig(['temporal', 'export', 'schedule']);
-  const client = await connectTemporal(config.temporal);
+  // Every export's schedule unless --export names one (docs/contract.md §11): one schedule per export.
+  const read = settingsAndExports(['temporal'], program.opts<{ export?: string }>().export, 'all');
+  const { exports } = read;
+  const temporal = read.config.temporal;
+  const client = await connectTemporal(temporal);
+  let code = 0;
   try {
-    return await chosen.action(client, config);
+    for (const [i, e] of exports.entries()) {
+      if (i > 0 && jsonReports.length === 0) process.stdout.write('\n');
+      code = Math.max(code, await actOn(client, { temporal, export: e.settings, schedule: e.schedule }));
+    }
+  } finally {
+    await client.connection.close();
+  }
+  if (jsonReports.length > 0) {
+    const shown = exports.length === 1 ? jsonReports[0] : jsonReports;
+    process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  }
+  return code;
+}
+
+/** The chosen subcommand on one export's schedule; a schedule that does not exist is an error that ends no others. */
+async function actOn(client: Client, config: ScheduleConfig): Promise<number> {
+  try {
+    return await chosen!.action(client, config);
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) {
       process.stderr.write(`error: schedule ${scheduleId(config)} does not exist (npm run schedule -- create)\n`);
       return 1;
     }
     throw err;
-  } finally {
-    await client.connection.close();
   }
 }
 

@@ -9,6 +9,8 @@ import { count, renderTable } from './table';
 
 /** One day of `npm run status`, as --json prints it. */
 export interface StatusRow {
+  /** The export the day belongs to (docs/contract.md §11). */
+  readonly export: string;
   readonly date: string;
   readonly state: DayState;
   readonly detail: string;
@@ -42,6 +44,7 @@ export async function collectStatus(
     const runId =
       s.lastRun?.runId ?? (s.delivery.manifest?.workflowId === workflowId ? s.delivery.manifest.runId : undefined);
     return {
+      export: template.exportName,
       date: s.date,
       state: s.state,
       detail: s.detail,

@@ -17,6 +17,10 @@ export interface ExportDayInput {
   readonly pollIntervalMs: number;
   readonly waitTimeoutMs: number;
   readonly force: boolean;
+  /** The export's bucket (docs/contract.md §11); unset: the worker's S3_BUCKET_NAME. */
+  readonly bucket?: string;
+  /** Only this customer's rows (docs/contract.md §11); unset: every row of the table. */
+  readonly customerId?: string;
   /** Who started the run; with what the bucket held, the manifest records why it exported (`exportReason`). */
   readonly trigger: RunTrigger;
   /** DELIVERY_DEADLINE, `HH:MM` on D+1 in `timezone`: when unset, the day has no deadline (docs/contract.md §10). */
@@ -43,6 +47,17 @@ export interface PrecomputedDay {
   readonly written: WrittenCsv;
   /** What the backfill's plan found delivered a moment before; when set, the run does not look again. */
   readonly delivery?: DeliveryCheck;
+}
+
+/** Where an export's steps read and write, when it is not the whole table and the worker's bucket. */
+export type ExportScope = Pick<ExportDayInput, 'bucket' | 'customerId'>;
+
+/** The bucket and customer filter of `input`, only those that are set (older inputs carry neither). */
+export function exportScope(input: ExportScope): ExportScope {
+  return {
+    ...(input.bucket !== undefined ? { bucket: input.bucket } : {}),
+    ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
+  };
 }
 
 /** The settings of a day's export without the day: what a schedule or a backfill fixes once for all its days. */

@@ -100,6 +100,24 @@ export const oneOf =
   (v) =>
     typeof v === 'string' && values.includes(v) ? undefined : `expected one of ${values.join(', ')}, got ${shown(v)}`;
 
+/** An S3 bucket name by AWS's general-purpose rules (also what MinIO takes). */
+export const isBucket: Check = (v) => {
+  if (typeof v !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)) {
+    return `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; a letter or digit at each end), got ${shown(v)}`;
+  }
+  if (/\.\.|\.-|-\./.test(v)) return `expected no '..', '.-' or '-.' in a bucket name, got ${shown(v)}`;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v)) return `expected a bucket name, not an IP address, got ${shown(v)}`;
+  return undefined;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A UUID in lowercase canonical form (a customer_id: docs/contract.md §11). */
+export const isUuid: Check = (v) =>
+  typeof v === 'string' && UUID.test(v)
+    ? undefined
+    : `expected a lowercase UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got ${shown(v)}`;
+
 export const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : `expected true or false, got ${shown(v)}`);
 
 /** How often and how long a run looks for data: a poll interval of 1 s or more, and at most MAX_DATA_POLLS polls. */

@@ -7,6 +7,10 @@ import type { OutputFormat } from './output-format';
 export interface Manifest {
   readonly manifestVersion: 1;
   readonly date: string;
+  /** The export that wrote it (docs/contract.md §11); manifests written before exports had names have none. */
+  readonly export?: string;
+  /** The customer whose rows the file holds, for an export with a customer_id filter. */
+  readonly customerId?: string;
   readonly timezone: string;
   readonly window: { readonly start: string; readonly end: string; readonly hours: number };
   readonly includedStatuses: readonly CallStatus[];

@@ -2,8 +2,9 @@ import type { ExportDayInput } from './export-types';
 
 /**
  * The settings of a day's run that change its file, as a run records them in its memo (`RUN_SETTINGS_MEMO`) so a
- * second start for the same day can tell whether it asks for the same thing (docs/contract.md §5). The bucket is
- * not among them: it is the worker's setting, not the starter's, so two starts cannot differ in it.
+ * second start for the same day can tell whether it asks for the same thing (docs/contract.md §5). The bucket and
+ * the customer filter are recorded only when set (unset: the worker's bucket, every customer), so runs started
+ * before they existed compare equal to starts that leave them unset.
  */
 export interface RunSettings {
   readonly table: string;
@@ -17,6 +18,8 @@ export interface RunSettings {
   readonly format: string;
   readonly columns: string;
   readonly dq: string;
+  readonly bucket?: string;
+  readonly customerId?: string;
 }
 
 /** What the settings added later mean when a run recorded none (it was started before they existed). */
@@ -37,6 +40,8 @@ export function runSettings(input: ExportDayInput): RunSettings {
     format: input.format ?? 'csv',
     columns: [...(input.columns ?? [])].join(','),
     dq: input.dq ? `${input.dq.maxLeftOutShare} ${input.dq.mode}` : 'none',
+    ...(input.bucket !== undefined ? { bucket: input.bucket } : {}),
+    ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
   };
 }
 
@@ -51,7 +56,12 @@ const NAMES: Record<keyof RunSettings, string> = {
   format: 'OUTPUT_FORMAT',
   columns: 'METRIC_COLUMNS',
   dq: 'DQ_MAX_LEFT_OUT_SHARE and DQ_MODE',
+  bucket: 'bucket (S3_BUCKET_NAME)',
+  customerId: 'customer (CUSTOMER_ID)',
 };
+
+/** Settings whose absence means something (the worker's bucket, every customer), not "not recorded". */
+const OPTIONAL: ReadonlySet<keyof RunSettings> = new Set(['bucket', 'customerId']);
 
 /**
  * Each setting in which `wanted` differs from the `running` run's, as "<name>: running X, this start Y". A start
@@ -64,7 +74,8 @@ export function settingDifferences(running: Partial<RunSettings>, wanted: RunSet
     const a = running[key] ?? ADDED_LATER[key];
     const b = wanted[key];
     if (key === 'force' ? b === true && a !== true : a !== b) {
-      differences.push(`${NAMES[key]}: running ${show(a)}, this start ${show(b)}`);
+      const shown = (v: unknown) => (v === undefined && OPTIONAL.has(key) ? 'unset' : show(v));
+      differences.push(`${NAMES[key]}: running ${shown(a)}, this start ${shown(b)}`);
     }
   }
   return differences;

@@ -9,6 +9,7 @@ import {
   intIn,
   isBoolean,
   isColumnList,
+  isBucket,
   isDay,
   isDqLimit,
   isFormat,
@@ -16,6 +17,7 @@ import {
   isIdentifier,
   isPrefix,
   isStatusList,
+  isUuid,
   isZoneName,
   MAX_WAIT_TIMEOUT_MS,
   oneOf,
@@ -65,6 +67,9 @@ function optionalProblems(t: unknown, rules: Rules, path: string): string[] {
   return problemsOf(t, present, path);
 }
 
+/** The optional fields of a template (docs/contract.md §11): absent means the worker's bucket and every customer. */
+const SCOPE: Rules = { bucket: isBucket, customerId: isUuid };
+
 function templateProblems(t: unknown, path: string): string[] {
   const out = [...problemsOf(t, TEMPLATE, path), ...optionalProblems(t, OPTIONAL_TEMPLATE, path)];
   if (
@@ -78,6 +83,7 @@ function templateProblems(t: unknown, path: string): string[] {
     const problem = isDeadline(t.deadline);
     if (problem) out.push(`${path}deadline: ${problem}`);
   }
+  out.push(...optionalProblems(t, SCOPE, path));
   if (out.length === 0 && isObject(t)) {
     const poll = pollProblem(t.pollIntervalMs as number, t.waitTimeoutMs as number);
     if (poll) out.push(`${path}pollIntervalMs: ${poll}`);
@@ -148,19 +154,15 @@ const ACTIVITY_FIELDS: Rules = {
   format: isFormat,
   columns: isColumnList,
   deadline: isDeadline,
+  ...SCOPE,
 };
 
 /** The problems of an activity's input: every known field present (also in `template`), and each of `days`. */
 export function activityInputProblems(input: unknown): string[] {
   if (!isObject(input)) return ['input: expected an object'];
   const out: string[] = [];
-  const check = (obj: Record<string, unknown>, path: string) => {
-    for (const [field, rule] of Object.entries(ACTIVITY_FIELDS)) {
-      if (obj[field] === undefined) continue;
-      const problem = rule(obj[field]);
-      if (problem) out.push(`${path}${field}: ${problem}`);
-    }
-  };
+  const check = (obj: Record<string, unknown>, path: string) =>
+    out.push(...optionalProblems(obj, ACTIVITY_FIELDS, path));
   check(input, '');
   if (isObject(input.template)) check(input.template, 'template.');
   if (input.days !== undefined) {

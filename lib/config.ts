@@ -158,6 +158,13 @@ const exportSchema = z
         'expected a short name: a-z, 0-9 and -, at most 41 characters',
       ),
     CLICKHOUSE_TABLE: identifier('conversations'),
+    // Unset: every customer's rows (docs/contract.md §11).
+    CUSTOMER_ID: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a customer_id UUID')
+      .optional(),
     S3_PREFIX: keyPrefix.default('agent_metrics'),
     EXPORT_TIMEZONE: timezone,
     INCLUDE_STATUSES: statuses,
@@ -181,6 +188,11 @@ const exportSchema = z
   })
   .superRefine(checkDataPoll, whenParsed('DATA_POLL_INTERVAL', 'DATA_WAIT_TIMEOUT'));
 
+/** ALERT_WEBHOOK_URL, also an export's `webhook` in EXPORTS_FILE (lib/exports). */
+export const alertWebhookUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL that accepts JSON POSTs' })
+  .optional();
+
 const workerSchema = z.object({
   METRICS_ADDRESS: z
     .string()
@@ -191,9 +203,7 @@ const workerSchema = z.object({
     .default('info'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(8),
   // A secret (in SECRETS): only the worker reads it, and it never reaches a workflow (docs/contract.md §10).
-  ALERT_WEBHOOK_URL: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL that accepts JSON POSTs' })
-    .optional(),
+  ALERT_WEBHOOK_URL: alertWebhookUrl,
 });
 
 const scheduleSchema = z.object({

@@ -10,6 +10,7 @@ import { closeServices, createServices } from '../lib/services';
 import { latestDelivery } from '../lib/s3/latest-delivery';
 import { temporalConnectionOptions, workflowUiUrl } from '../lib/temporal-connection';
 import { alertWebhookUrl } from '../lib/alerts/webhook-url';
+import { configuredExports } from '../lib/exports/configured-exports';
 import { BusinessMetrics, DeliveryClock, STEP_DURATION_BUCKETS, stepMetricsInterceptor } from './business-metrics';
 import {
   TRACING_WORKFLOW_BUNDLE_PATH,
@@ -36,6 +37,8 @@ function workflowSource(tracing: boolean): { workflowBundle: { codePath: string 
  */
 async function run(): Promise<void> {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker', 'export']);
+  // Every export of EXPORTS_FILE (checked at start, like the environment): their webhooks (docs/contract.md §11).
+  const exports = configuredExports();
   const logger = createLogger(config.worker.LOG_LEVEL, 'agent-metrics-worker');
   Runtime.install({
     logger: new DefaultLogger(config.worker.LOG_LEVEL.toUpperCase() as LogLevel, (entry) => {
@@ -68,7 +71,7 @@ async function run(): Promise<void> {
   try {
     const queues = [config.temporal.TEMPORAL_TASK_QUEUE, backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE)];
     const alerts = {
-      webhookUrl: (exportName: string) => alertWebhookUrl(config, exportName),
+      webhookUrl: (exportName: string) => alertWebhookUrl(config, exportName, exports),
       webUi: (workflowId: string) => workflowUiUrl(config.temporal, workflowId),
     };
     const activities = createActivities({ ...services, alerts });

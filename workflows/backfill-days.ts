@@ -10,7 +10,7 @@ import type { PlanningActivities } from '../activities';
 import { EMPTY_TALLY, type BackfillInput, type BackfillProgress } from '../common/backfill-types';
 import { addDays, dayRange } from '../common/calendar';
 import type { DayPlan } from '../common/day-state';
-import type { PrecomputedDay } from '../common/export-types';
+import { exportScope, type PrecomputedDay } from '../common/export-types';
 import { failureText } from '../common/failure-text';
 import { backfillProblems, validated } from '../common/validate-input';
 import { LONG_STEP, QUICK_STEP } from './activity-options';
@@ -88,7 +88,7 @@ export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress
   }
   await Promise.all(runs);
   tracker.exporting('');
-  await removeStaged(staged);
+  await removeStaged(staged, input.template.bucket);
 
   const last = days[days.length - 1]!;
   if (last < input.to) {
@@ -138,6 +138,7 @@ async function computeChunk(
           statuses: input.template.statuses,
           ...(input.template.format ? { format: input.template.format } : {}),
           ...(input.template.columns?.length ? { columns: input.template.columns } : {}),
+          ...exportScope(input.template),
           ...(input.queryThreads ? { maxThreads: input.queryThreads } : {}),
           known: group.map((x) => ({ date: x.date, sourceRows: x.sourceRows, fingerprint: x.fingerprint })),
         },
@@ -175,11 +176,11 @@ async function exportDayOf(p: DayPlan, input: BackfillInput, precomputed: Precom
 }
 
 /** Removes what the batches staged and no day's run removed (a day that failed after its batch). */
-async function removeStaged(keys: readonly string[]): Promise<void> {
+async function removeStaged(keys: readonly string[], bucket: string | undefined): Promise<void> {
   if (keys.length === 0) return;
   try {
     await quick.removeStaged.executeWithOptions({ summary: `remove ${keys.length} staged metrics objects` }, [
-      { keys },
+      { keys, ...(bucket !== undefined ? { bucket } : {}) },
     ]);
   } catch (err) {
     log.warn('could not remove staged metrics objects', { error: failureText(err) });

@@ -9,12 +9,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ExportActivities } from '../activities';
-import type {
-  DeliveryCheck,
-  ExportDayInput,
-  ExportDayResult,
-  PrecomputedDay,
-  WindowStats,
+import {
+  exportScope,
+  type DeliveryCheck,
+  type ExportDayInput,
+  type ExportDayResult,
+  type PrecomputedDay,
+  type WindowStats,
 } from '../common/export-types';
 import { judgeDataQuality } from '../common/data-quality';
 import { exportReason } from '../common/day-state';
@@ -43,7 +44,7 @@ async function waitForData(input: ExportDayInput, first: WindowStats): Promise<W
     log.info(note);
     await sleep(Math.min(interval, deadline - Date.now()), { summary: `wait for data of ${input.date}` });
     stats = await scan.checkData.executeWithOptions({ summary: `check data ${input.date}` }, [
-      { date: input.date, timezone: input.timezone, table: input.table },
+      { date: input.date, timezone: input.timezone, table: input.table, ...exportScope(input) },
     ]);
   }
   return stats;
@@ -55,7 +56,7 @@ async function checkAndFind(
 ): Promise<{ stats: WindowStats; empty: boolean; delivery: DeliveryCheck }> {
   const { date } = input;
   const first = await scan.checkData.executeWithOptions({ summary: `check data ${date}` }, [
-    { date, timezone: input.timezone, table: input.table },
+    { date, timezone: input.timezone, table: input.table, ...exportScope(input) },
   ]);
   const waitStarted = Date.now();
   const stats = await waitForData(input, first);
@@ -83,6 +84,7 @@ function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck
       fingerprint,
       ...(input.format ? { format: input.format } : {}),
       ...(input.columns ? { columns: input.columns } : {}),
+      ...exportScope(input),
     },
   ]);
 }
@@ -111,6 +113,7 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
       empty,
       stats,
       ...(input.columns?.length ? { columns: input.columns } : {}),
+      ...exportScope(input),
     },
   ]);
   setCurrentDetails(`computed ${computed.agentRows} agents from ${computed.sourceRows} rows`);
@@ -122,6 +125,7 @@ async function computeAndWrite(input: ExportDayInput, stats: WindowStats, empty:
       metricsKey: computed.metricsKey,
       format,
       ...(input.columns ? { columns: input.columns } : {}),
+      ...exportScope(input),
     },
   ]);
   return { computed, staged };
@@ -137,7 +141,12 @@ function stagingRun(precomputed: PrecomputedDay | undefined): string {
   return (precomputed ? info.parent?.runId : undefined) ?? info.runId;
 }
 
-type StagedWhere = { readonly date: string; readonly prefix: string; readonly stagedBy: string };
+type StagedWhere = {
+  readonly date: string;
+  readonly prefix: string;
+  readonly stagedBy: string;
+  readonly bucket?: string;
+};
 
 /** Steps 2–5 for a day that needs exporting: compute and write (unless precomputed), verify, publish, manifest. */
 async function stageAndPublish(
@@ -160,6 +169,8 @@ async function stageAndPublish(
   return quick.writeManifest.executeWithOptions({ summary: `write manifest ${date}` }, [
     {
       ...where,
+      export: input.exportName,
+      ...exportScope(input),
       timezone: input.timezone,
       window: { start: stats.startIso, end: stats.endIso, hours: stats.hours },
       includedStatuses: input.statuses,
@@ -240,7 +251,12 @@ async function exportOneDay(raw: ExportDayInput): Promise<ExportDayResult> {
       generatedAt: delivery.manifest.generatedAt,
     };
   }
-  const where = { date, prefix: input.prefix, stagedBy: stagingRun(precomputed) };
+  const where = {
+    date,
+    prefix: input.prefix,
+    stagedBy: stagingRun(precomputed),
+    ...(input.bucket !== undefined ? { bucket: input.bucket } : {}),
+  };
   const manifest = await discardStagedOnFailure(where, () =>
     stageAndPublish(input, where, precomputed, stats, empty, delivery),
   );

@@ -23,6 +23,8 @@ export interface ComputeInput {
   readonly table: string;
   readonly prefix: string;
   readonly statuses: readonly CallStatus[];
+  /** Only this customer's rows (docs/contract.md §11). */
+  readonly customerId?: string;
   /** Publish a header-only file without querying (ON_EMPTY=publish after the wait ran out). */
   readonly empty: boolean;
   /**
@@ -52,7 +54,7 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // The batch query for a batch of one day: it decides "duplicated?" in one pass where the single-day shape
       // (agentMetricsSql) builds the duplicate set twice; same rows, faster on every bench day (measured on 18.16;
       // README, Performance). Its extra `day` column is ignored.
-      const slots = daySlots([input.date], input.timezone);
+      const slots = daySlots([input.date], input.timezone, input.customerId);
       const columns = input.columns ?? [];
       const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
       const source = { database: deps.database, table: input.table, slots, distributed };

@@ -81,10 +81,12 @@ export async function writeManifest(deps: Services, input: ManifestInput): Promi
   return written;
 }
 
-/** The input without what is not recorded in the manifest (which run staged the files). */
+/** The input without what is not recorded in the manifest (which run staged the files, the export's bucket). */
 function manifestFields(input: ManifestInput) {
   const fields: { -readonly [K in keyof ManifestInput]?: ManifestInput[K] } = { ...input };
   delete fields.stagedBy;
+  // The bucket an export names is recorded as csv.bucket (the bucket the step wrote to), not twice.
+  delete (fields as { bucket?: string }).bucket;
   return fields as Omit<ManifestInput, 'stagedBy'>;
 }
 

@@ -25,6 +25,8 @@ export interface BatchInput {
   readonly table: string;
   readonly prefix: string;
   readonly statuses: readonly CallStatus[];
+  /** Only this customer's rows (docs/contract.md §11). */
+  readonly customerId?: string;
   /** ClickHouse threads the query may use (BACKFILL_QUERY_THREADS); unset or 0: the server's max_threads. */
   readonly maxThreads?: number;
   /**
@@ -81,7 +83,7 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
   const progress = { day: '', agentRows: 0 };
   const work = async (query: QueryOptions): Promise<PrecomputedDay[]> => {
     const signal = query.signal;
-    const slots = daySlots(input.days, input.timezone);
+    const slots = daySlots(input.days, input.timezone, input.customerId);
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
     const columns = input.columns ?? [];
     const format = input.format ?? 'csv';

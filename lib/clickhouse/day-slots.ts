@@ -1,5 +1,6 @@
 import type { DayWindow } from '../../common/export-types';
 import { dayWindow } from '../days/day-window';
+import { customerFilterSql } from './customer-filter';
 import { intLiteral } from './sql-literals';
 
 /**
@@ -20,6 +21,8 @@ export interface DaySlots {
   readonly bounds: readonly (readonly [number, number])[];
   readonly slotSeconds: number;
   readonly slots: readonly number[];
+  /** Only this customer's rows (docs/contract.md §11); unset: every row. Part of the span filter. */
+  readonly customerId?: string | undefined;
 }
 
 /** Above this many slots a query would grow too long (ClickHouse's max_query_size is 256 KiB): use range tests. */
@@ -29,8 +32,8 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** The slots of `days` (distinct, ascending, any gaps) in `timezone`. */
-export function daySlots(days: readonly string[], timezone: string): DaySlots {
+/** The slots of `days` (distinct, ascending, any gaps) in `timezone`, of `customerId`'s rows when given. */
+export function daySlots(days: readonly string[], timezone: string, customerId?: string): DaySlots {
   if (days.length === 0) throw new RangeError('a batch needs at least one day');
   for (let i = 1; i < days.length; i += 1) {
     if (days[i]! <= days[i - 1]!)
@@ -52,12 +55,15 @@ export function daySlots(days: readonly string[], timezone: string): DaySlots {
       slots.push(day < bounds.length && bounds[day]![0] <= t ? day + 1 : 0);
     }
   }
-  return { days, startEpoch, endEpoch, windows, bounds, slotSeconds, slots };
+  return { days, startEpoch, endEpoch, windows, bounds, slotSeconds, slots, ...(customerId ? { customerId } : {}) };
 }
 
-/** `call_start` within the span: the WHERE every batch query starts from (epoch bounds, see metrics-sql.ts). */
+/**
+ * `call_start` within the span (and the customer, when the export has one): the WHERE every batch query starts from
+ * (epoch bounds, see metrics-sql.ts).
+ */
 export function spanFilterSql(s: DaySlots): string {
-  return `call_start >= ${intLiteral(s.startEpoch)} AND call_start < ${intLiteral(s.endEpoch)}`;
+  return `${customerFilterSql(s.customerId)}call_start >= ${intLiteral(s.startEpoch)} AND call_start < ${intLiteral(s.endEpoch)}`;
 }
 
 /**

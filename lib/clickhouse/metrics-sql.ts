@@ -1,13 +1,16 @@
 import type { CallStatus } from '../../common/call-status';
 import { isCallStatus } from '../../common/call-status';
 import { intLiteral, qualifiedName, quoteString } from './sql-literals';
+import { customerFilterSql } from './customer-filter';
 
-/** The table to read and the half-open call_start range [startEpoch, endEpoch) in Unix seconds. */
+/** The table to read, the half-open call_start range [startEpoch, endEpoch) in Unix seconds, and the customer. */
 export interface SourceWindow {
   readonly database: string;
   readonly table: string;
   readonly startEpoch: number;
   readonly endEpoch: number;
+  /** Only this customer's rows (docs/contract.md §11); unset: every row. */
+  readonly customerId?: string | undefined;
 }
 
 function source(w: SourceWindow): string {
@@ -16,7 +19,7 @@ function source(w: SourceWindow): string {
 
 // Epoch bounds, not date strings: a string compared with a DateTime column is read in the server's zone (18.16).
 function inWindow(w: SourceWindow): string {
-  return `call_start >= ${intLiteral(w.startEpoch)} AND call_start < ${intLiteral(w.endEpoch)}`;
+  return `${customerFilterSql(w.customerId)}call_start >= ${intLiteral(w.startEpoch)} AND call_start < ${intLiteral(w.endEpoch)}`;
 }
 
 /**

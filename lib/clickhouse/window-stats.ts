@@ -20,11 +20,11 @@ function fingerprint(row: StatsRow | undefined): { sourceRows: number; fingerpri
 /** The day's window, its row count and source fingerprint: what "check data" reads. */
 export async function readWindowStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
-  input: { date: string; timezone: string; table: string },
+  input: { date: string; timezone: string; table: string; customerId?: string | undefined },
   options: QueryOptions = {},
 ): Promise<WindowStats> {
   const w = dayWindow(input.date, input.timezone);
-  const sql = windowStatsSql({ database: deps.database, table: input.table, ...w });
+  const sql = windowStatsSql({ database: deps.database, table: input.table, customerId: input.customerId, ...w });
   const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, options);
   return { ...w, ...fingerprint(row) };
 }
@@ -38,13 +38,13 @@ const DAYS_PER_QUERY = 366;
  */
 export async function readBatchStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
-  input: { days: readonly string[]; timezone: string; table: string },
+  input: { days: readonly string[]; timezone: string; table: string; customerId?: string | undefined },
   options: QueryOptions = {},
 ): Promise<WindowStats[]> {
   const out: WindowStats[] = [];
   for (let i = 0; i < input.days.length; i += DAYS_PER_QUERY) {
     const days = input.days.slice(i, i + DAYS_PER_QUERY);
-    const slots = daySlots(days, input.timezone);
+    const slots = daySlots(days, input.timezone, input.customerId);
     const rows = await queryRows<StatsRow & { day: number | string }>(
       deps.clickhouse,
       batchWindowStatsSql({ database: deps.database, table: input.table, slots }),

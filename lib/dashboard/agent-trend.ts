@@ -66,11 +66,14 @@ export class DeliveredMetrics {
   }
 
   private async dayRows(t: StatusTemplate, date: string): Promise<{ file: FileUse; rows?: Map<string, DeliveredRow> }> {
-    const delivery = await findDelivery(this.deps, {
+    const deps = t.bucket === undefined ? this.deps : { ...this.deps, bucket: t.bucket };
+    const delivery = await findDelivery(deps, {
       date,
       prefix: t.prefix,
       timezone: t.timezone,
       statuses: t.statuses,
+      ...(t.format ? { format: t.format } : {}),
+      ...(t.columns ? { columns: t.columns } : {}),
     });
     if (delivery.state === 'missing') return { file: 'missing' };
     const manifest = delivery.manifest;

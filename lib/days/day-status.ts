@@ -14,7 +14,16 @@ const LOOKUPS_IN_FLIGHT = 16;
 
 export type StatusTemplate = Pick<
   ExportTemplate,
-  'exportName' | 'table' | 'prefix' | 'timezone' | 'statuses' | 'minRows' | 'format' | 'columns'
+  | 'exportName'
+  | 'table'
+  | 'prefix'
+  | 'timezone'
+  | 'statuses'
+  | 'minRows'
+  | 'format'
+  | 'columns'
+  | 'bucket'
+  | 'customerId'
 >;
 
 export interface StatusQuery {
@@ -88,10 +97,15 @@ export async function readDayStatuses(
   query: QueryOptions = {},
 ): Promise<DayStatus[]> {
   const t = q.template;
-  const stats = await readBatchStats(deps, { days: q.days, timezone: t.timezone, table: t.table }, query);
+  const stats = await readBatchStats(
+    deps,
+    { days: q.days, timezone: t.timezone, table: t.table, customerId: t.customerId },
+    query,
+  );
+  const s3 = t.bucket === undefined ? deps : { ...deps, bucket: t.bucket };
   return mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
     const [delivery, run] = await Promise.all([
-      findDelivery(deps, {
+      findDelivery(s3, {
         date: s.date,
         prefix: t.prefix,
         timezone: t.timezone,

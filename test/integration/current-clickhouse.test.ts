@@ -71,17 +71,28 @@ function edgeRows(): CallRow[] {
   return rows;
 }
 
-/** Every query the product sends for these days: per-day stats and metrics (both forms), and the batch forms. */
-function productQueries(database: string, table: string): string[] {
+/**
+ * Every query the product sends for these days: per-day stats and metrics, the batch forms, and the batch forms of
+ * an export of one customer's rows (docs/contract.md §11).
+ */
+function productQueries(database: string, table: string, customerId: string): string[] {
   const perDay = DAYS.flatMap((date) => {
     const w = { database, table, ...dayWindow(date, TZ) };
     const one = { database, table, slots: daySlots([date], TZ) };
     return [windowStatsSql(w), ...STATUS_SETS.flatMap((s) => [agentMetricsSql(w, s), batchAgentMetricsSql(one, s)])];
   });
   const b = { database, table, slots: daySlots(DAYS, TZ) };
+  const one = { database, table, slots: daySlots(DAYS, TZ, customerId) };
   // The form for a Distributed table (GLOBAL IN) too: on one table it must compute the same.
   const global = batchAgentMetricsSql({ ...b, distributed: true }, STATUS_SETS[0]!);
-  return [...perDay, batchWindowStatsSql(b), ...STATUS_SETS.map((s) => batchAgentMetricsSql(b, s)), global];
+  return [
+    ...perDay,
+    batchWindowStatsSql(b),
+    ...STATUS_SETS.map((s) => batchAgentMetricsSql(b, s)),
+    global,
+    batchWindowStatsSql(one),
+    batchAgentMetricsSql(one, STATUS_SETS[1]!),
+  ];
 }
 
 /**
@@ -124,6 +135,16 @@ describe('the same SQL on current ClickHouse (chdb-core, embedded) as on 18.16',
     );
   }
 
+  async function busiestCustomer(table: string): Promise<string> {
+    const rs = await ctx.clickhouse.query({
+      query: `SELECT toString(customer_id) AS id FROM ${qualifiedName(database, table)}
+        GROUP BY customer_id ORDER BY count() DESC, id LIMIT 1`,
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ id: string }>();
+    return row!.id;
+  }
+
   /** The table's rows as JSONEachRow, times as epoch seconds so no server time zone is involved. */
   async function dump(table: string): Promise<string> {
     const rs = await ctx.clickhouse.query({
@@ -160,16 +181,18 @@ describe('the same SQL on current ClickHouse (chdb-core, embedded) as on 18.16',
       `INSERT INTO ${qualifiedName(database, generated)} FORMAT JSONEachRow\n${generatedDump}`,
       `INSERT INTO ${qualifiedName(database, edges)} FORMAT JSONEachRow\n${edgeDump}`,
     ];
+    // The busiest customer of each table (the generator makes the same customers on both versions).
+    const customer = new Map<string, string>();
+    for (const t of [generated, edges]) customer.set(t, await busiestCustomer(t));
+    customer.set(fromGenerator, customer.get(generated)!);
+    const queries = (t: string) => productQueries(database, t, customer.get(t)!);
     const tables = [generated, edges, fromGenerator];
-    const current = await runOnCurrentClickHouse(
-      statements,
-      tables.flatMap((t) => productQueries(database, t)),
-    );
+    const current = await runOnCurrentClickHouse(statements, tables.flatMap(queries));
     assert.match(current.version, /^26\.9\./, 'chdb-core 26.9.0 (scripts/stack/common.sh) embeds ClickHouse 26.9');
-    const perTable = productQueries(database, generated).length;
-    const old = await on1816([...productQueries(database, generated), ...productQueries(database, edges)]);
+    const perTable = queries(generated).length;
+    const old = await on1816([...queries(generated), ...queries(edges)]);
 
-    const names = (t: string) => productQueries(database, t).map((_, i) => `${t} query ${i}`);
+    const names = (t: string) => queries(t).map((_, i) => `${t} query ${i}`);
     for (const [i, name] of [...names(generated), ...names(edges)].entries()) {
       assert.ok(old[i]!.length > 0, `${name}: rows on 18.16`);
       assert.deepEqual(
