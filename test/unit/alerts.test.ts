@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configuredExports } from '../../lib/exports/configured-exports';
 import { alertId, alertsWorkflowId } from '../../common/alert-types';
 import { lateReason, type DayFacts } from '../../common/late-reason';
 import { dayAlertsProblems, exportDayProblems } from '../../common/validate-input';
@@ -81,6 +85,22 @@ describe('alerts: ids, bodies, deadlines, reasons', () => {
     assert.equal(c.export.DELIVERY_DEADLINE, '07:30');
     assert.equal(alertWebhookUrl(loadConfig(['worker'], {}), 'default'), undefined);
     assert.equal(loadConfig(['export'], {}).export.DELIVERY_DEADLINE, undefined);
+  });
+
+  it("gives each export of EXPORTS_FILE its own webhook, the environment's to the others", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alerts-'));
+    const file = join(dir, 'agent-metrics.yaml');
+    writeFileSync(
+      file,
+      'exports:\n  - name: acme\n    webhook: https://hooks.example/acme\n  - name: globex\n  - name: quiet\n    webhook: ""\n',
+    );
+    const env = { EXPORTS_FILE: file, ALERT_WEBHOOK_URL: 'https://hooks.example/all' };
+    const exports = configuredExports(env);
+    const c = loadConfig(['worker'], env);
+    assert.equal(alertWebhookUrl(c, 'acme', exports), 'https://hooks.example/acme');
+    assert.equal(alertWebhookUrl(c, 'globex', exports), 'https://hooks.example/all');
+    assert.equal(alertWebhookUrl(c, 'started-elsewhere', exports), 'https://hooks.example/all');
+    assert.equal(alertWebhookUrl(c, 'quiet', exports), undefined, 'an empty webhook turns its alerts off');
   });
 
   it('refuses a bad webhook URL without echoing it, and a deadline that is not HH:MM', () => {
