@@ -49,6 +49,15 @@ async function whereItRan(servers: ClickHouseClient[], queryId: string): Promise
   const out: string[] = [];
   for (const [i, ch] of servers.entries()) {
     await ch.command({ query: 'SYSTEM FLUSH LOGS' });
+    const [{ n } = { n: '0' }] = await rows<{ n: string }>(
+      ch,
+      "SELECT count() AS n FROM system.tables WHERE database = 'system' AND name = 'query_log'",
+    );
+    if (n === '0') {
+      // 18.16 creates the table with the first logged query; a fresh shard may not have one.
+      out.push(`  server ${i + 1}: no system.query_log yet (nothing logged there)`);
+      continue;
+    }
     const log = await rows<LogRow>(
       ch,
       `SELECT is_initial_query AS initial, read_rows, read_bytes, result_rows, memory_usage, query_duration_ms
