@@ -29,6 +29,18 @@ export function formatCents(cents: number): string {
   return `${sign}${whole}${frac ? `.${frac}` : ''}`;
 }
 
+/** One agent's row as the file's texts, in column order: the CSV's fields, and what other formats convert from. */
+export function rowTexts(r: AgentMetricsRow, date: string, columns: readonly MetricColumn[]): string[] {
+  return [
+    r.agentId,
+    formatCents(r.avgCents),
+    formatCents(r.p90Cents),
+    String(r.calls),
+    date,
+    ...columns.map((c, i) => formatScaled(c, r.extra?.[i])),
+  ];
+}
+
 const UNPARSE: Papa.UnparseConfig = { newline: '\n', quotes: false, header: false };
 
 export function csvHeader(columns: readonly MetricColumn[] = []): string {
@@ -42,14 +54,7 @@ export function csvLines(
   columns: readonly MetricColumn[] = [],
 ): string {
   if (rows.length === 0) return '';
-  const data = rows.map((r) => [
-    r.agentId,
-    formatCents(r.avgCents),
-    formatCents(r.p90Cents),
-    String(r.calls),
-    date,
-    ...columns.map((c, i) => formatScaled(c, r.extra?.[i])),
-  ]);
+  const data = rows.map((r) => rowTexts(r, date, columns));
   return Papa.unparse(data, UNPARSE) + '\n';
 }
 

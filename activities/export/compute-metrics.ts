@@ -1,9 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../../common/call-status';
 import type { ComputeResult, WindowStats } from '../../common/export-types';
-import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import { metricsQuerySql } from '../../lib/clickhouse/metrics-query';
 import { daySlots } from '../../lib/clickhouse/day-slots';
-import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { metricsStagingKey } from '../../lib/s3/keys';
 import { readWindowStats } from '../../lib/clickhouse/window-stats';
 import { streamRows } from '../../lib/clickhouse/query';
@@ -13,7 +12,6 @@ import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tall
 import { currentRun } from '../run-info';
 import { streamToObject } from '../../lib/s3/objects';
 import type { MetricColumn } from '../../common/metric-columns';
-import { optionalColumnsSql } from '../../lib/clickhouse/optional-columns-sql';
 import { readDurationMismatches } from '../../lib/clickhouse/duration-mismatches';
 import { extraValues } from '../../lib/metric-values';
 
@@ -55,13 +53,10 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
       // (agentMetricsSql) builds the duplicate set twice; same rows, faster on every bench day (measured on 18.16;
       // README, Performance). Its extra `day` column is ignored.
       const slots = daySlots([input.date], input.timezone, input.customerId);
+      const { database } = deps;
+      const { table, statuses } = input;
       const columns = input.columns ?? [];
-      const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
-      const source = { database: deps.database, table: input.table, slots, distributed };
-      const sql =
-        columns.length > 0
-          ? optionalColumnsSql(source, input.statuses, columns)
-          : batchAgentMetricsSql(source, input.statuses);
+      const sql = await metricsQuerySql(deps.clickhouse, { database, table, slots, statuses, columns }, query);
       const target = { bucket: deps.bucket, key, contentType: 'application/x-ndjson', signal: query.signal };
       await streamToObject(deps.s3, target, async (write) => {
         if (input.empty) return;

@@ -1,15 +1,13 @@
 import type { CallStatus } from '../../common/call-status';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
-import { batchAgentMetricsSql } from '../../lib/clickhouse/batch-sql';
+import { metricsQuerySql } from '../../lib/clickhouse/metrics-query';
 import { daySlots, type DaySlots } from '../../lib/clickhouse/day-slots';
 import { MetricsTally, type MetricsRow } from '../../lib/clickhouse/metrics-tally';
-import { isDistributedTable } from '../../lib/clickhouse/table-engine';
 import { streamRows, type QueryOptions } from '../../lib/clickhouse/query';
 import { readBatchStats } from '../../lib/clickhouse/window-stats';
 import type { MetricColumn } from '../../common/metric-columns';
 import type { OutputFormat } from '../../common/output-format';
 import { readDurationMismatches } from '../../lib/clickhouse/duration-mismatches';
-import { optionalColumnsSql } from '../../lib/clickhouse/optional-columns-sql';
 import { CONTENT_TYPES, fileWriter, formatFields } from '../../lib/file-formats/file-writer';
 import { extraValues } from '../../lib/metric-values';
 import { csvStagingKey } from '../../lib/s3/keys';
@@ -87,12 +85,9 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const stats = knownStats(input, slots) ?? (await readBatchStats(deps, input, query));
     const columns = input.columns ?? [];
     const format = input.format ?? 'csv';
-    const distributed = await isDistributedTable(deps.clickhouse, deps.database, input.table, query);
-    const source = { database: deps.database, table: input.table, slots, distributed };
-    const sql =
-      columns.length > 0
-        ? optionalColumnsSql(source, input.statuses, columns)
-        : batchAgentMetricsSql(source, input.statuses);
+    const { database } = deps;
+    const { table, statuses } = input;
+    const sql = await metricsQuerySql(deps.clickhouse, { database, table, slots, statuses, columns }, query);
     const mismatches = await readDurationMismatches(deps, { table: input.table, slots }, query);
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
     const rows = peekable(

@@ -1,8 +1,7 @@
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { COLUMN_KINDS, type MetricColumn } from '../../common/metric-columns';
-import { CSV_COLUMNS, formatCents, type AgentMetricsRow } from '../csv-format';
-import { formatScaled } from '../metric-values';
+import { CSV_COLUMNS, rowTexts, type AgentMetricsRow } from '../csv-format';
 
 type Physical = 'string' | 'date' | 'int64' | 'double';
 
@@ -37,14 +36,7 @@ export function parquetCollector(date: string, columns: readonly MetricColumn[])
   const day = new Date(`${date}T00:00:00Z`);
   return {
     add(r: AgentMetricsRow): void {
-      const texts = [
-        r.agentId,
-        formatCents(r.avgCents),
-        formatCents(r.p90Cents),
-        String(r.calls),
-        date,
-        ...columns.map((c, i) => formatScaled(c, r.extra?.[i])),
-      ];
+      const texts = rowTexts(r, date, columns);
       texts.forEach((text, i) => {
         const type = types[i]!;
         data[i]!.push(
