@@ -21,6 +21,26 @@ export function backfillWorkflowId(exportName: string, from: string, to: string)
   return `agent-metrics-${exportName}-backfill-${from}-${to}`;
 }
 
+const DAY = String.raw`\d{4}-\d{2}-\d{2}`;
+const ID_FORMS = [
+  new RegExp(`^agent-metrics-(.+)-backfill-${DAY}-${DAY}$`),
+  new RegExp(`^agent-metrics-(.+)-${DAY}-alerts$`),
+  new RegExp(`^agent-metrics-(.+)-${DAY}$`),
+  new RegExp(`^agent-metrics-(.+)-daily-.+$`),
+];
+
+/**
+ * The export a workflow id names: a day's run, its alerts, a backfill, or a run of the export's default schedule
+ * (the inverse of the ids above); undefined for any other id (a schedule with its own SCHEDULE_ID).
+ */
+export function exportOfWorkflowId(workflowId: string): string | undefined {
+  for (const form of ID_FORMS) {
+    const name = form.exec(workflowId)?.[1];
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
 /** The schedule's id when SCHEDULE_ID is unset. */
 export function defaultScheduleId(exportName: string): string {
   return `agent-metrics-${exportName}-daily`;

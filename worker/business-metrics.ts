@@ -2,6 +2,7 @@ import type { MetricMeter } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import type { Context } from '@temporalio/activity';
 import type { Manifest } from '../common/manifest';
+import { exportOfWorkflowId } from '../common/workflow-ids';
 
 /** Step durations in seconds: from a quick look-up (tens of ms) to a long compute (an hour). */
 export const STEP_DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -20,6 +21,7 @@ export class BusinessMetrics {
   readonly #lastDayEnd;
   readonly #lastDayAge;
 
+  /** `exportName`: the worker's own export, for a step whose workflow id names none. */
   constructor(
     meter: MetricMeter,
     readonly exportName: string,
@@ -56,44 +58,48 @@ export class BusinessMetrics {
     );
   }
 
-  step(step: string, outcome: 'ok' | 'error', seconds: number): void {
-    this.#steps.record(seconds, { step, outcome, export: this.exportName });
+  step(exportName: string, step: string, outcome: 'ok' | 'error', seconds: number): void {
+    this.#steps.record(seconds, { step, outcome, export: exportName });
   }
 
-  sourceRowsRead(rows: number): void {
-    this.#sourceRows.add(rows, { export: this.exportName });
+  sourceRowsRead(exportName: string, rows: number): void {
+    this.#sourceRows.add(rows, { export: exportName });
   }
 
-  delivered(manifest: Pick<Manifest, 'reason' | 'agentRows' | 'csv' | 'window'>): void {
-    const tags = { export: this.exportName };
+  delivered(exportName: string, manifest: Pick<Manifest, 'reason' | 'agentRows' | 'csv' | 'window'>): void {
+    const tags = { export: exportName };
     this.#exports.add(1, { ...tags, result: 'exported', reason: manifest.reason });
     this.#agentRows.add(manifest.agentRows, tags);
     this.#bytes.add(manifest.csv.bytes, tags);
   }
 
-  lastDelivered(dayEndSeconds: number, nowSeconds: number): void {
-    const tags = { export: this.exportName };
+  lastDelivered(exportName: string, dayEndSeconds: number, nowSeconds: number): void {
+    const tags = { export: exportName };
     this.#lastDayEnd.set(dayEndSeconds, tags);
     this.#lastDayAge.set(Math.max(0, Math.round(nowSeconds - dayEndSeconds)), tags);
   }
 }
 
-/** Tracks the newest delivered day's end and republishes its age, so the age keeps growing between deliveries. */
+/**
+ * Tracks each export's newest delivered day's end and republishes its age, so the age keeps growing between
+ * deliveries (one gauge series per export, docs/contract.md §11).
+ */
 export class DeliveryClock {
-  #dayEndSeconds: number | undefined;
+  readonly #dayEndSeconds = new Map<string, number>();
 
   constructor(private readonly metrics: BusinessMetrics) {}
 
-  /** A day's window end (ISO instant): kept when it is newer than the one known. */
-  seen(windowEndIso: string): void {
+  /** Export `exportName`'s day window end (ISO instant): kept when it is newer than the one known. */
+  seen(exportName: string, windowEndIso: string): void {
     const seconds = Math.floor(Date.parse(windowEndIso) / 1000);
     if (!Number.isFinite(seconds)) return;
-    if (this.#dayEndSeconds === undefined || seconds > this.#dayEndSeconds) this.#dayEndSeconds = seconds;
+    const known = this.#dayEndSeconds.get(exportName);
+    if (known === undefined || seconds > known) this.#dayEndSeconds.set(exportName, seconds);
     this.tick();
   }
 
   tick(now = Date.now()): void {
-    if (this.#dayEndSeconds !== undefined) this.metrics.lastDelivered(this.#dayEndSeconds, now / 1000);
+    for (const [name, end] of this.#dayEndSeconds) this.metrics.lastDelivered(name, end, now / 1000);
   }
 }
 
@@ -103,14 +109,15 @@ export function stepMetricsInterceptor(metrics: BusinessMetrics, clock: Delivery
     inbound: {
       async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
         const step = ctx.info.activityType;
+        const exportName = exportOfWorkflowId(ctx.info.workflowExecution?.workflowId ?? '') ?? metrics.exportName;
         const started = performance.now();
         try {
           const result = await next(input);
-          metrics.step(step, 'ok', (performance.now() - started) / 1000);
-          observe(step, result, metrics, clock);
+          metrics.step(exportName, step, 'ok', (performance.now() - started) / 1000);
+          observe(exportName, step, result, metrics, clock);
           return result;
         } catch (err) {
-          metrics.step(step, 'error', (performance.now() - started) / 1000);
+          metrics.step(exportName, step, 'error', (performance.now() - started) / 1000);
           throw err;
         }
       },
@@ -118,15 +125,22 @@ export function stepMetricsInterceptor(metrics: BusinessMetrics, clock: Delivery
   });
 }
 
-function observe(step: string, result: unknown, metrics: BusinessMetrics, clock: DeliveryClock): void {
+function observe(
+  exportName: string,
+  step: string,
+  result: unknown,
+  metrics: BusinessMetrics,
+  clock: DeliveryClock,
+): void {
   if (step === 'computeMetrics') {
     const rows = (result as { sourceRows?: unknown } | undefined)?.sourceRows;
-    if (typeof rows === 'number') metrics.sourceRowsRead(rows);
+    if (typeof rows === 'number') metrics.sourceRowsRead(exportName, rows);
   } else if (step === 'writeManifest') {
     const manifest = result as Manifest | undefined;
     if (manifest?.csv && manifest.window) {
-      metrics.delivered(manifest);
-      clock.seen(manifest.window.end);
+      const name = manifest.export ?? exportName;
+      metrics.delivered(name, manifest);
+      clock.seen(name, manifest.window.end);
     }
   }
 }

@@ -62,10 +62,15 @@ async function run(): Promise<void> {
   const metrics = new BusinessMetrics(Runtime.instance().metricMeter, config.export.EXPORT_NAME);
   const clock = new DeliveryClock(metrics);
   const ticking = setInterval(() => clock.tick(), 15_000).unref();
-  // The newest delivered day, so the age gauge is right from the start (a failure here only delays the gauge).
-  latestDelivery(services, config.export.S3_PREFIX)
-    .then((manifest) => manifest && clock.seen(manifest.window.end))
-    .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not read the newest delivered day'));
+  // Each export's newest delivered day, so its age gauge is right from the start (a failure only delays the gauge).
+  for (const { name, settings } of exports) {
+    const bucket = settings.S3_BUCKET_NAME ?? services.bucket;
+    latestDelivery({ ...services, bucket }, settings.S3_PREFIX)
+      .then((manifest) => manifest && clock.seen(name, manifest.window.end))
+      .catch((err: unknown) =>
+        logger.warn({ err: String(err), export: name }, 'could not read the newest delivered day'),
+      );
+  }
   const tracing = tracingEndpoint() ? (await import('./tracing')).startTracing() : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {

@@ -24,6 +24,8 @@ import { referenceCsvRows } from '../helpers/reference-metrics';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { spawnWorker } from '../helpers/worker-process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '../helpers/free-port';
 
 const ACME = randomUUID();
 const GLOBEX = randomUUID();
@@ -75,6 +77,7 @@ describe('several exports from one EXPORTS_FILE, by the real CLI and worker', fu
   let rows: CallRow[];
   let env: NodeJS.ProcessEnv;
   let worker: Awaited<ReturnType<typeof spawnWorker>>;
+  let metricsAddress: string;
   let client: Client;
   const exported = new Map<string, CliResult>();
   const run = (name: string, args: string[]) => runCli(name, args, env, { build: 'compiled', timeoutMs: 120_000 });
@@ -106,7 +109,8 @@ describe('several exports from one EXPORTS_FILE, by the real CLI and worker', fu
     const queue = `test-${randomUUID()}`;
     const common = { ...ctx.env, TEMPORAL_TASK_QUEUE: queue, DATA_WAIT_TIMEOUT: '2s', DATA_POLL_INTERVAL: '1s' };
     // The worker needs no EXPORTS_FILE: each run's input carries its export's settings.
-    worker = await spawnWorker(common);
+    metricsAddress = `127.0.0.1:${await freePort()}`;
+    worker = await spawnWorker({ ...common, METRICS_ADDRESS: metricsAddress });
     env = { ...common, CLICKHOUSE_TABLE: table, EXPORTS_FILE: file };
     client = new Client({ connection: await Connection.connect({ address: ctx.config.temporal.TEMPORAL_ADDRESS }) });
     // Both exports of the day, each chosen with --export, as an operator runs them.
@@ -163,6 +167,22 @@ describe('several exports from one EXPORTS_FILE, by the real CLI and worker', fu
       assert.equal(manifest.customerId, customer);
       assert.equal(manifest.timezone, e.zone);
       assert.equal(manifest.csv.bucket, where);
+    }
+  });
+
+  it("labels the worker's business metrics with each run's export", async () => {
+    const deadline = Date.now() + 30_000;
+    let page = '';
+    const delivered = (name: string) =>
+      new RegExp(`agent_metrics_exports_total\\{(?=[^}]*export="${name}")(?=[^}]*result="exported")`);
+    while (Date.now() < deadline && ![acme, globex].every((e) => delivered(e.name).test(page))) {
+      page = await (await fetch(`http://${metricsAddress}/metrics`)).text().catch(() => '');
+      await delay(250);
+    }
+    for (const e of [acme, globex]) {
+      assert.match(page, delivered(e.name));
+      assert.match(page, new RegExp(`agent_metrics_step_duration_seconds_count\\{[^}]*export="${e.name}"`));
+      assert.match(page, new RegExp(`agent_metrics_last_delivered_day_age_seconds\\{[^}]*export="${e.name}"`));
     }
   });
 

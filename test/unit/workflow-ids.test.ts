@@ -4,6 +4,7 @@ import {
   backfillTaskQueue,
   dayWorkflowId,
   defaultScheduleId,
+  exportOfWorkflowId,
   nominalTimeFromWorkflowId,
 } from '../../common/workflow-ids';
 
@@ -20,6 +21,16 @@ describe('workflow ids', () => {
     );
     assert.equal(defaultScheduleId('emea'), 'agent-metrics-emea-daily');
     assert.equal(backfillTaskQueue('agent-metrics'), 'agent-metrics-backfill');
+  });
+
+  it('reads the export back from every id that names one, hyphens in its name included', () => {
+    for (const name of ['default', 'emea', 'acme-eu-2']) {
+      assert.equal(exportOfWorkflowId(dayWorkflowId(name, '2024-03-10')), name);
+      assert.equal(exportOfWorkflowId(`${dayWorkflowId(name, '2024-03-10')}-alerts`), name);
+      assert.equal(exportOfWorkflowId(backfillWorkflowId(name, '2024-01-01', '2024-01-31')), name);
+      assert.equal(exportOfWorkflowId(`${defaultScheduleId(name)}-2024-03-11T06:00:00Z`), name);
+    }
+    assert.equal(exportOfWorkflowId('nightly-2024-03-11T06:00:00Z'), undefined);
   });
 
   it('reads the nominal time the server appends to a scheduled run id', () => {
