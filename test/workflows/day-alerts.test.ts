@@ -4,7 +4,8 @@ import { Client, WorkflowFailedError } from '@temporalio/client';
 import type { ExportActivities } from '../../activities';
 import { createAlertActivities } from '../../activities/alerts';
 import { alertsWorkflowId, DAY_REPORT_SIGNAL, type DayAlertsInput } from '../../common/alert-types';
-import type { ExportDayInput, WindowStats } from '../../common/export-types';
+import type { ExportDayInput } from '../../common/export-types';
+import { FIXTURE_DATE, FIXTURE_MANIFEST, fixtureStats } from '../helpers/day-fixtures';
 import type { DayFacts } from '../../common/late-reason';
 import { deliveryDeadline } from '../../lib/alerts/deadline-time';
 import type { Services } from '../../lib/services';
@@ -13,34 +14,9 @@ import { STUB_TEMPLATE, uniqueExportName } from '../helpers/export-input';
 import { useTimeSkipping } from '../helpers/time-skipping';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
-const DATE = '2024-03-10';
-const stats = (sourceRows: number): WindowStats => ({
-  date: DATE,
-  timezone: 'UTC',
-  startEpoch: 1_710_028_800,
-  endEpoch: 1_710_115_200,
-  startIso: '2024-03-10T00:00:00Z',
-  endIso: '2024-03-11T00:00:00Z',
-  hours: 24,
-  sourceRows,
-  fingerprint: `${sourceRows}:abc`,
-});
-const delivered = {
-  state: 'verified' as const,
-  detail: 'ok',
-  manifest: {
-    csvUri: 's3://b/agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
-    manifestUri: 's3://b/agent_metrics/2024-03-10/_manifest.json',
-    generatedAt: '2024-03-11T02:00:00.000Z',
-    sha256: 'aa',
-    bytes: 10,
-    agentRows: 2,
-    sourceRows: 5,
-    sourceFingerprint: '5:abc',
-    workflowId: 'w',
-    runId: 'r',
-  },
-};
+const DATE = FIXTURE_DATE;
+const stats = fixtureStats;
+const delivered = { state: 'verified' as const, detail: 'ok', manifest: FIXTURE_MANIFEST };
 
 /** A day's run as stubs: no rows (it fails "no data for D" at once: the day ended long ago), or delivered already. */
 function dayStubs(day: { rows: number }): Pick<ExportActivities, 'checkData' | 'findDelivery'> {

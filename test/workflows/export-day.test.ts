@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ExportActivities } from '../../activities';
-import type { ExportDayInput, WindowStats } from '../../common/export-types';
+import type { ExportDayInput } from '../../common/export-types';
+import { FIXTURE_DATE, FIXTURE_MANIFEST, fixtureStats } from '../helpers/day-fixtures';
 import { exportDay } from '../../workflows';
 
 type Stubs = { [K in keyof ExportActivities]: (...args: Parameters<ExportActivities[K]>) => Promise<unknown> };
 
-const DATE = '2024-03-10';
+const DATE = FIXTURE_DATE;
 const input = (overrides: Partial<ExportDayInput> = {}): ExportDayInput => ({
   ...STUB_TEMPLATE,
   date: DATE,
@@ -18,29 +19,8 @@ const input = (overrides: Partial<ExportDayInput> = {}): ExportDayInput => ({
   trigger: 'manual',
   ...overrides,
 });
-const stats = (sourceRows: number): WindowStats => ({
-  date: DATE,
-  timezone: 'UTC',
-  startEpoch: 1_710_028_800,
-  endEpoch: 1_710_115_200,
-  startIso: '2024-03-10T00:00:00Z',
-  endIso: '2024-03-11T00:00:00Z',
-  hours: 24,
-  sourceRows,
-  fingerprint: `${sourceRows}:abc`,
-});
-const summary = {
-  csvUri: 's3://b/agent_metrics/2024-03-10/agent_metrics_2024-03-10.csv',
-  manifestUri: 's3://b/agent_metrics/2024-03-10/_manifest.json',
-  generatedAt: '2024-03-11T02:00:00.000Z',
-  sha256: 'aa',
-  bytes: 10,
-  agentRows: 2,
-  sourceRows: 5,
-  sourceFingerprint: '5:abc',
-  workflowId: 'agent-metrics-2024-03-10',
-  runId: 'r',
-};
+const stats = fixtureStats;
+const summary = FIXTURE_MANIFEST;
 
 /** Activities that record each call and answer like the real ones would on a healthy day. */
 function healthyStubs(calls: string[]): Stubs {
