@@ -3,6 +3,8 @@
  * workflow, and that workflow's id and input. Workflow-safe: no I/O, no Node built-ins.
  */
 
+import { exportScope, type ExportScope } from './export-types';
+
 /** The events a webhook receives. */
 export type AlertEvent = 'failed' | 'late' | 'recovered';
 
@@ -12,8 +14,11 @@ export type AlertEvent = 'failed' | 'late' | 'recovered';
  */
 export type DayReport = { readonly kind: 'failed'; readonly reason: string } | { readonly kind: 'delivered' | 'watch' };
 
-/** The export settings a day's alerts workflow needs: to name the day, find its deadline and look at its state. */
-export interface DayAlertsInput {
+/**
+ * The export settings a day's alerts workflow needs: to name the day, find its deadline and look at its state (in the
+ * export's bucket, over its customer's rows).
+ */
+export interface DayAlertsInput extends ExportScope {
   readonly exportName: string;
   readonly date: string;
   readonly timezone: string;
@@ -41,6 +46,7 @@ export function alertId(exportName: string, date: string, event: AlertEvent): st
 /** The settings of a day's alerts workflow, from a day's export input (or a template and a date). */
 export function dayAlertsInput(t: Omit<DayAlertsInput, 'deadline'> & { readonly deadline?: string }): DayAlertsInput {
   return {
+    ...exportScope(t),
     exportName: t.exportName,
     date: t.date,
     timezone: t.timezone,

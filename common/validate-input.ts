@@ -201,5 +201,6 @@ export function dayAlertsProblems(input: unknown): string[] {
     out.push('exportName: expected a short name of a-z, 0-9 and - (at most 41 characters)');
   }
   if (input.deadline !== undefined && isDeadline(input.deadline)) out.push(`deadline: ${isDeadline(input.deadline)}`);
+  out.push(...optionalProblems(input, SCOPE, ''));
   return out;
 }

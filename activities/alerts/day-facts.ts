@@ -8,6 +8,7 @@ import type { QueryOptions } from '../../lib/clickhouse/query';
 import { manifestKey } from '../../lib/s3/keys';
 import { readTextIfExists } from '../../lib/s3/objects';
 import type { Services } from '../../lib/services';
+import { withBucket } from '../export-bucket';
 
 type DayRun = Pick<DayFacts, 'run' | 'problem'>;
 
@@ -50,7 +51,8 @@ export async function dayFacts(
   input: DayAlertsInput,
   query: QueryOptions,
 ): Promise<DayFacts> {
-  const manifest = await readTextIfExists(deps.s3, deps.bucket, manifestKey(input.prefix, input.date), input.prefix);
+  const { s3, bucket } = withBucket(deps, input);
+  const manifest = await readTextIfExists(s3, bucket, manifestKey(input.prefix, input.date), input.prefix);
   const base = { minRows: input.minRows };
   if (manifest !== undefined) return { ...base, delivered: true, run: 'completed', sourceRows: 0 };
   const run = await latestRun(temporal, dayWorkflowId(input.exportName, input.date));

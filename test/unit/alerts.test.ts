@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configuredExports } from '../../lib/exports/configured-exports';
-import { alertId, alertsWorkflowId } from '../../common/alert-types';
+import { alertId, alertsWorkflowId, dayAlertsInput } from '../../common/alert-types';
 import { lateReason, type DayFacts } from '../../common/late-reason';
 import { dayAlertsProblems, exportDayProblems } from '../../common/validate-input';
 import { deliveryDeadline } from '../../lib/alerts/deadline-time';
@@ -85,6 +85,18 @@ describe('alerts: ids, bodies, deadlines, reasons', () => {
     assert.equal(c.export.DELIVERY_DEADLINE, '07:30');
     assert.equal(alertWebhookUrl(loadConfig(['worker'], {}), 'default'), undefined);
     assert.equal(loadConfig(['export'], {}).export.DELIVERY_DEADLINE, undefined);
+  });
+
+  it("carries the export's bucket and customer to its day's alerts, which look there", () => {
+    const t = { exportName: 'acme', date: '2024-05-02', timezone: 'UTC', table: 't', prefix: 'p', minRows: 1 };
+    const customerId = '22222222-2222-4222-8222-222222222222';
+    assert.deepEqual(dayAlertsInput({ ...t, bucket: 'acme-metrics', customerId }), {
+      ...t,
+      bucket: 'acme-metrics',
+      customerId,
+    });
+    assert.deepEqual(dayAlertsInput(t), t);
+    assert.deepEqual(dayAlertsProblems({ ...t, bucket: 'Bad_Bucket' }).length, 1);
   });
 
   it("gives each export of EXPORTS_FILE its own webhook, the environment's to the others", () => {
