@@ -39,6 +39,8 @@ export interface LastRun {
   readonly closeTime?: string;
   /** Why a run that ended without success ended: the root cause's message, at most 300 characters. */
   readonly failure?: string;
+  /** For a running run: the step that is retrying and its last error (`computeMetrics retrying: …`). */
+  readonly retrying?: string;
 }
 
 /** What is known of one day: its source rows now, what the bucket holds and its latest run. */

@@ -45,12 +45,16 @@ export async function lastRun(temporal: Client, exportName: string, date: string
     const d = await temporal.workflow.getHandle(workflowId).describe();
     const status = d.status.name;
     const failure = ENDED_BADLY.has(status) ? await closeFailure(temporal, workflowId, d.runId) : undefined;
+    const pending = status === 'RUNNING' ? d.raw.pendingActivities?.find((a) => a.lastFailure?.message) : undefined;
     return {
       status,
       runId: d.runId,
       startTime: d.startTime.toISOString(),
       ...(d.closeTime ? { closeTime: d.closeTime.toISOString() } : {}),
       ...(failure ? { failure } : {}),
+      ...(pending
+        ? { retrying: `${pending.activityType?.name ?? 'a step'} retrying: ${pending.lastFailure?.message}` }
+        : {}),
     };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
