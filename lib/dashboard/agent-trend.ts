@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { mapPool } from '../pool';
 import { findDelivery } from '../s3/delivery';
 import { openObject } from '../s3/objects';
@@ -83,7 +83,7 @@ export class DeliveredMetrics {
     if (!rows) {
       // The manifest names the stored object: its bucket, and a key with the format's extension (docs/contract.md §9).
       const [, bucket = this.deps.bucket, key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(manifest.csvUri) ?? [];
-      const body = await readAll(await openObject(this.deps.s3, bucket, key));
+      const body = await buffer(await openObject(this.deps.s3, bucket, key));
       // Replaced between the manifest check and this read.
       if (createHash('sha256').update(body).digest('hex') !== sha256) return { file: 'unverified' };
       rows = new Map((await parseDeliveredFile(body, manifest.format ?? 'csv')).map((r) => [r.agentId, r]));
@@ -92,10 +92,4 @@ export class DeliveredMetrics {
     }
     return { file: 'read', rows };
   }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
