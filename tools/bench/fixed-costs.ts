@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ensureConversationsTable } from '../../lib/clickhouse/conversations-table';
@@ -10,8 +11,9 @@ import { spawnBenchWorker } from './worker-process';
 /**
  * Fixed costs of one day: a small day (BENCH_SMALL_CALLS, 3,000 calls) exported through the real command, the way a
  * person types it, forced and up to date, BENCH_RUNS times each in turn (medians). For each run, the run's history
- * splits the time: inside the steps (ClickHouse and S3: activities from start to completion, local activities from
- * schedule to completion), the workflow's own overhead, and the command around it (node, modules, connect, wait).
+ * splits the time: inside the steps (ClickHouse and S3: the worker's step-duration histogram, read from its metrics
+ * endpoint around each run), the workflow's own overhead (the history's first to last event, minus the steps), and
+ * the command around it (node, modules, connect, wait).
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CALLS = Number(process.env.BENCH_SMALL_CALLS ?? 3_000);
@@ -32,26 +34,34 @@ function timedCommand(command: string, args: string[], env: NodeJS.ProcessEnv): 
   return { ms: elapsed, stdout: r.stdout };
 }
 
-/** A run's duration (first to last event) and the time spent inside its steps, from its history. */
-async function runTimes(client: Client, workflowId: string, runId: string) {
+/** A run's duration: its history's first to last event. */
+async function workflowMs(client: Client, workflowId: string, runId: string): Promise<number> {
   const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-  const started = new Map<string, number>();
-  let steps = 0;
-  for (const e of events) {
-    if (e.activityTaskStartedEventAttributes) started.set(String(e.eventId), ms(e.eventTime));
-    const done = e.activityTaskCompletedEventAttributes;
-    if (done) steps += ms(e.eventTime) - (started.get(String(done.startedEventId)) ?? ms(e.eventTime));
-    const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
-    if (data) {
-      const marker = JSON.parse(Buffer.from(data).toString('utf8')) as {
-        complete_time?: { seconds?: number; nanos?: number };
-        original_schedule_time?: { seconds?: number; nanos?: number };
-      };
-      steps += ms(marker.complete_time) - ms(marker.original_schedule_time);
-    }
+  return ms(events[events.length - 1]?.eventTime) - ms(events[0]?.eventTime);
+}
+
+/**
+ * Seconds the worker has spent inside steps so far: the sum of its step-duration histogram (every activity and
+ * local activity, timed by the worker around the step's code). Local activities' markers are no clock for this:
+ * their complete_time is taken before their original_schedule_time.
+ */
+async function stepSeconds(metricsAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('agent_metrics_step_duration_seconds_sum{'))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
-  const workflow = ms(events[events.length - 1]?.eventTime) - ms(events[0]?.eventTime);
-  return { workflow, steps };
+  return sum;
+}
+
+/** A port nothing listens on now, for the worker's metrics endpoint. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 runBench(async ({ config, services, client }) => {
@@ -70,7 +80,8 @@ runBench(async ({ config, services, client }) => {
     EXPORT_TIMEZONE: 'UTC',
     NODE_NO_WARNINGS: '1',
   };
-  const worker = await spawnBenchWorker(env);
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  const worker = await spawnBenchWorker(env, metricsAddress);
   try {
     console.log(`\n## fixed costs: a day of ${CALLS.toLocaleString('en-US')} calls, ${RUNS} runs each, medians`);
     const args = ['--date', DATE, '--json'];
@@ -85,13 +96,15 @@ runBench(async ({ config, services, client }) => {
     for (let i = 0; i < RUNS; i += 1) {
       for (const force of [true, false]) {
         const what = force ? 'forced' : 'up to date';
+        const before = await stepSeconds(metricsAddress);
         const r = exportRun(force);
-        const t = await runTimes(client, r.workflowId, r.runId);
+        const steps = ((await stepSeconds(metricsAddress)) - before) * 1000;
+        const workflow = await workflowMs(client, r.workflowId, r.runId);
         add(`${what}: node bin/agent-metrics.js export, end to end`, r.ms);
-        add(`${what}: the workflow run (first to last event)`, t.workflow);
-        add(`${what}: inside the steps (ClickHouse, S3)`, t.steps);
-        add(`${what}: orchestration (end to end − steps)`, r.ms - t.steps);
-        add(`${what}: of which the workflow's own`, t.workflow - t.steps);
+        add(`${what}: the workflow run (first to last event)`, workflow);
+        add(`${what}: inside the steps (ClickHouse, S3)`, steps);
+        add(`${what}: orchestration (end to end − steps)`, r.ms - steps);
+        add(`${what}: of which the workflow's own`, workflow - steps);
       }
       add(
         'npm run export -- --date D --force',

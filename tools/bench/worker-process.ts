@@ -11,10 +11,16 @@ function peakRssKiB(pid: number): number {
 /** The worker's V8 flags, as `npm run worker` and the image run it (package.json, Dockerfile). */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
 
-/** Starts dist/worker/main.js; `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit. */
-export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<number> }> {
+/**
+ * Starts dist/worker/main.js (its metrics endpoint off unless `metricsAddress` is given); `stop()` reads its peak
+ * RSS (KiB), sends SIGTERM and waits for the exit.
+ */
+export async function spawnBenchWorker(
+  env: NodeJS.ProcessEnv,
+  metricsAddress = 'off',
+): Promise<{ stop: () => Promise<number> }> {
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
-    env: { ...env, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
+    env: { ...env, METRICS_ADDRESS: metricsAddress, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
