@@ -4,7 +4,11 @@ import { REPO_ROOT } from './stack';
 
 let built = false;
 
-/** Compiles the entry points once per test process (incremental, so fast when dist is current). */
+/**
+ * Compiles the entry points once per test process (incremental, so fast when dist is current), then bundles the
+ * short-lived commands as `npm run build` does (dist/commands/, tools/build/command-bundles.ts), so the tests run
+ * the commands the way bin/agent-metrics.js does.
+ */
 export function ensureBuilt(): void {
   if (built) return;
   execFileSync(
@@ -15,6 +19,10 @@ export function ensureBuilt(): void {
       stdio: 'inherit',
     },
   );
+  execFileSync(process.execPath, [compiledPath('tools/build/command-bundles.js')], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   built = true;
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compiledPath } from './build';
 import { REPO_ROOT } from './stack';
@@ -11,12 +12,21 @@ export interface CliResult {
 
 export interface CliOptions {
   /**
-   * 'source' (the default) runs client/<name>.ts through ts-node; 'compiled' runs dist/client/<name>.js, as the npm
-   * scripts do (call `ensureBuilt()` first).
+   * 'source' (the default) runs client/<name>.ts through ts-node; 'compiled' runs what bin/agent-metrics.js runs (the
+   * npm scripts): the command's bundle with its code cache (dist/commands/<name>.js) for the bundled commands, else
+   * dist/client/<name>.js (call `ensureBuilt()` first).
    */
   readonly build?: 'source' | 'compiled';
   /** Kill the process (SIGKILL) if it is still running after this long. */
   readonly timeoutMs?: number;
+}
+
+/** What bin/agent-metrics.js runs for command `name` after its build check. */
+function compiledEntry(name: string): string[] {
+  const bundle = compiledPath(path.join('commands', `${name}.js`));
+  return existsSync(bundle)
+    ? [path.join(REPO_ROOT, 'bin', 'command-loader.js'), bundle]
+    : [compiledPath(path.join('client', `${name}.js`))];
 }
 
 /** A CLI entry point (client/<name>) run as its own process, the way an operator runs it (no TTY). */
@@ -28,7 +38,7 @@ export function spawnCli(
 ): ChildProcess {
   const entry =
     options.build === 'compiled'
-      ? [compiledPath(path.join('client', `${name}.js`))]
+      ? compiledEntry(name)
       : ['-r', 'ts-node/register/transpile-only', path.join('client', `${name}.ts`)];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: REPO_ROOT,
