@@ -78,6 +78,11 @@ export interface DayWindow {
 export interface WindowStats extends DayWindow {
   readonly sourceRows: number;
   readonly fingerprint: string;
+  /**
+   * The day's duration mismatches (docs/contract.md §9), counted by the same scan as the fingerprint (absent in stats
+   * recorded by an earlier version: then they are counted apart).
+   */
+  readonly durationMismatches?: number;
 }
 
 /** Rows of the day that are not in the file, by reason. */

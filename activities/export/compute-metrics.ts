@@ -68,9 +68,12 @@ export async function computeMetrics(deps: Services, input: ComputeInput): Promi
           await write(JSON.stringify(line) + '\n');
         }
       });
+      // "check data" counted them in the same scan as the fingerprint; a run from before that asks separately.
       mismatches = input.empty
         ? 0
-        : ((await readDurationMismatches(deps, { table: input.table, slots }, query))[0] ?? 0);
+        : (stats.durationMismatches ??
+          (await readDurationMismatches(deps, { table: input.table, slots }, query))[0] ??
+          0);
       return stats;
     },
     () => ({ agentRows: tally.agentRows }),

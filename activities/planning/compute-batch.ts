@@ -88,7 +88,10 @@ export async function computeBatch(deps: Services, input: BatchInput): Promise<P
     const { database } = deps;
     const { table, statuses } = input;
     const sql = await metricsQuerySql(deps.clickhouse, { database, table, slots, statuses, columns }, query);
-    const mismatches = await readDurationMismatches(deps, { table: input.table, slots }, query);
+    // The fingerprint scan counts them; stats planned before it did are counted here.
+    const mismatches = stats.every((s) => s.durationMismatches !== undefined)
+      ? stats.map((s) => s.durationMismatches ?? 0)
+      : await readDurationMismatches(deps, { table: input.table, slots }, query);
     const settings = input.maxThreads ? { max_threads: input.maxThreads } : undefined;
     const rows = peekable(
       streamRows<BatchMetricsRow>(deps.clickhouse, sql, { ...query, ...(settings ? { settings } : {}) }),

@@ -1,4 +1,5 @@
 import type { CallStatus } from '../../common/call-status';
+import { DURATION_MISMATCH } from './data-quality-sql';
 import { dayIndexSql, spanFilterSql, type DaySlots } from './day-slots';
 import { EXACT_METRICS, ROW_HASH, statusList } from './metrics-sql';
 import { qualifiedName } from './sql-literals';
@@ -18,12 +19,15 @@ export interface BatchSource {
   readonly distributed?: boolean;
 }
 
-/** Rows and fingerprint (count and hash sum) of every day of the batch that has rows, by `day` (1-based). */
+/**
+ * Rows, fingerprint (count and hash sum) and duration mismatches of every day of the batch that has rows, by `day`
+ * (1-based).
+ */
 export function batchWindowStatsSql(b: BatchSource): string {
-  return `SELECT day, count() AS source_rows, toString(sum(row_hash)) AS row_hash_sum
+  return `SELECT day, count() AS source_rows, toString(sum(row_hash)) AS row_hash_sum, countIf(mismatch) AS duration_mismatches
 FROM
 (
-  SELECT ${dayIndexSql(b.slots)} AS day, ${ROW_HASH} AS row_hash
+  SELECT ${dayIndexSql(b.slots)} AS day, ${ROW_HASH} AS row_hash, ${DURATION_MISMATCH} AS mismatch
   FROM ${qualifiedName(b.database, b.table)}
   WHERE ${spanFilterSql(b.slots)}
 )

@@ -2,6 +2,7 @@ import type { CallStatus } from '../../common/call-status';
 import { isCallStatus } from '../../common/call-status';
 import { intLiteral, qualifiedName, quoteString } from './sql-literals';
 import { customerFilterSql } from './customer-filter';
+import { DURATION_MISMATCH } from './data-quality-sql';
 
 /** The table to read, the half-open call_start range [startEpoch, endEpoch) in Unix seconds, and the customer. */
 export interface SourceWindow {
@@ -31,9 +32,12 @@ export const ROW_HASH =
   'cityHash64(toString(conversation_id), toString(customer_id), toString(agent_id), call_start, call_end, ' +
   'call_duration_sec, toString(call_status), sentiment_score, created_at, updated_at)';
 
-/** Rows in the window and the source fingerprint: one cheap scan of the day. */
+/**
+ * Rows in the window, the source fingerprint and the duration mismatches (docs/contract.md §9): one cheap scan of the
+ * day, which already reads every column the mismatch test needs.
+ */
 export function windowStatsSql(w: SourceWindow): string {
-  return `SELECT count() AS source_rows, toString(sum(${ROW_HASH})) AS row_hash_sum
+  return `SELECT count() AS source_rows, toString(sum(${ROW_HASH})) AS row_hash_sum, countIf(${DURATION_MISMATCH}) AS duration_mismatches
 FROM ${source(w)}
 WHERE ${inWindow(w)}`;
 }

@@ -9,15 +9,27 @@ import { queryRows, type QueryOptions } from './query';
 interface StatsRow {
   source_rows: string;
   row_hash_sum: string;
+  duration_mismatches: string;
 }
 
-/** The source fingerprint of a day: its row count and the sum (mod 2^64) of its rows' hashes (ROW_HASH). */
-function fingerprint(row: StatsRow | undefined): { sourceRows: number; fingerprint: string } {
+/**
+ * The source fingerprint of a day (its row count and the sum (mod 2^64) of its rows' hashes, ROW_HASH) and its
+ * duration mismatches.
+ */
+function fingerprint(row: StatsRow | undefined): {
+  sourceRows: number;
+  fingerprint: string;
+  durationMismatches: number;
+} {
   const sourceRows = Number(row?.source_rows ?? 0);
-  return { sourceRows, fingerprint: `${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}` };
+  return {
+    sourceRows,
+    fingerprint: `${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}`,
+    durationMismatches: Number(row?.duration_mismatches ?? 0),
+  };
 }
 
-/** The day's window, its row count and source fingerprint: what "check data" reads. */
+/** The day's window, its row count, source fingerprint and duration mismatches: what "check data" reads. */
 export async function readWindowStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { date: string; timezone: string; table: string; customerId?: string | undefined },
