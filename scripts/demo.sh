@@ -74,4 +74,4 @@ for _ in $(seq 1 120); do
 done
 
 say "exporting $day through Temporal"
-node dist/client/export.js --date "$day" --force --head 6
+node bin/agent-metrics.js export --date "$day" --force --head 6
