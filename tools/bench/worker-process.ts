@@ -11,9 +11,15 @@ function peakRssKiB(pid: number): number {
 /** The worker's V8 flags, as `npm run worker` and the image run it (package.json, Dockerfile). */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
 
-/** Starts dist/worker/main.js; `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit. */
-export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<number> }> {
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
+/**
+ * Starts dist/worker/main.js (or another build's `main`); `stop()` reads its peak RSS (KiB), sends SIGTERM and waits
+ * for the exit.
+ */
+export async function spawnBenchWorker(
+  env: NodeJS.ProcessEnv,
+  main = path.join(__dirname, '..', '..', 'worker', 'main.js'),
+): Promise<{ pid: number; stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, main], {
     env: { ...env, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -29,6 +35,7 @@ export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: 
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
   });
   return {
+    pid: child.pid!,
     stop: async () => {
       const peak = peakRssKiB(child.pid!);
       const exited = new Promise((resolve) => child.once('exit', resolve));
