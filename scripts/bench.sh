@@ -5,7 +5,8 @@
 #      against a bare Node process doing the same query, CSV and upload; the query alone; the peer script's query
 #      (GROUP BY conversation_id + argMax) and the floor (per-agent aggregation, no dedupe) with the ratios; the
 #      worker's peak RSS (BENCH_CASE=10M or =2M picks days by the start of their name; BENCH_RUNS, default 5);
-#   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another;
+#   2. 90 days of 200,000 calls: one backfill against 90 single-day exports run one after another, and where the
+#      backfill's time went (its runs' histories, ClickHouse's query_log, each process's CPU time);
 #   3. fixed costs: a day of 3,000 calls exported through the real command (forced and up to date), split into the
 #      time inside the steps, the workflow's overhead and the command's, and the command's start-up alone.
 # Set BENCH_ONLY=export, BENCH_ONLY=backfill or BENCH_ONLY=fixed to run one part. Not part of the default run:

@@ -34,10 +34,11 @@ interface PreparedChunk {
 }
 
 /**
- * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`, on the backfill task queue). Chunk by chunk (`chunkDays`): plan
- * every day of the chunk at once (one ClickHouse query, manifests, latest runs) and compute the days to export in
- * one ClickHouse query per batch; then run each day as its own child `agent-metrics-<export>-D` (own file, verification and
- * manifest), at most `concurrency` at a time, while the next chunk is planned and computed. A failed day is
+ * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`, on the backfill task queue). Plan
+ * every day of the run at once (one ClickHouse query, manifests, latest runs); then, chunk by chunk (`chunkDays`),
+ * compute the days to export in one ClickHouse query per batch and run each day as its own child
+ * `agent-metrics-<export>-D` (own file, verification and manifest), at most `concurrency` at a time, while the next
+ * chunk is computed. A failed day is
  * recorded and the others go on. After chunkDays × CHUNKS_PER_RUN days the workflow continues as new, carrying
  * the tally of outcomes (counts and a bounded list of days), so a range of any length stays far inside Temporal's
  * history and payload limits.
@@ -49,7 +50,6 @@ export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress
   const tracker = new BackfillTracker(input, carried.startedAt, carried.tally);
   const slots = new ConcurrencyLimit(input.concurrency);
   const days = dayRange(carried.next, input.to).slice(0, input.chunkDays * CHUNKS_PER_RUN);
-  const chunks = chunksOf(days, input.chunkDays);
   const staged: string[] = [];
   const runs: Promise<void>[] = [];
 
@@ -65,11 +65,13 @@ export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress
     );
   };
 
-  // Chunks are planned one after another and computed one after another, as fast as ClickHouse allows, while
-  // earlier ones export: the plan of the next chunk runs while the current chunk's batch query does.
+  // Every day of the run is planned at once: the fingerprint query reads the whole table's call_start column
+  // whatever the number of days, so one plan is one pass where a plan per chunk was one pass each. Chunks are then
+  // computed one after another, as fast as ClickHouse allows, while earlier ones export.
+  const chunks = chunksOf(await planChunk(days, input, tracker), input.chunkDays);
   const prepared = pipeline(
     chunks,
-    (chunk) => planChunk(chunk, input, tracker),
+    async (plans) => plans,
     (plans) => computeChunk(plans, input, tracker, staged),
   );
   for (const [i, next] of prepared.entries()) {

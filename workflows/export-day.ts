@@ -162,7 +162,10 @@ async function stageAndPublish(
     ? { ...precomputed, staged: precomputed.written }
     : await computeAndWrite(input, stats, empty);
   const dataQuality = judgeDataQuality(input, computed);
-  const verified = await long.verifyCsv.executeWithOptions({ summary: `verify staged ${fileLabel(input)} ${date}` }, [
+  // A day a backfill computed has only verify, upload and manifest left: with verify local too, the whole run is one
+  // workflow task and no activity task (a backfill runs dozens of these at once on the same worker and server).
+  const verify = precomputed ? quick.verifyCsv : long.verifyCsv;
+  const verified = await verify.executeWithOptions({ summary: `verify staged ${fileLabel(input)} ${date}` }, [
     { ...where, staged },
   ]);
   const uploaded = await quick.uploadCsv.executeWithOptions({ summary: `upload ${date}` }, [{ ...where, verified }]);

@@ -24,6 +24,7 @@ import { referenceCsvRows } from '../helpers/reference-metrics';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { spawnWorker } from '../helpers/worker-process';
+import { completedLocalSteps, completedSteps } from '../helpers/workflow-steps';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../helpers/free-port';
 
@@ -208,11 +209,9 @@ describe('several exports from one EXPORTS_FILE, by the real CLI and worker', fu
       assert.deepEqual(Papa.parse<string[]>(csv.trimEnd()).data.slice(1), expected, d);
     }
     // The backfill computed both days in its batch query (with the customer filter, into the export's bucket): the
-    // day's run started at "verify", it did not compute the day alone.
-    const history = await client.workflow.getHandle(`agent-metrics-${acme.name}-${date}`).fetchHistory();
-    const steps = (history.events ?? []).flatMap(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
-    );
+    // day's run started at "verify" (a local activity for a batched day), it did not compute the day alone.
+    const day = client.workflow.getHandle(`agent-metrics-${acme.name}-${date}`);
+    const steps = [...(await completedSteps(day)), ...(await completedLocalSteps(day))].map((x) => x.activityType);
     assert.ok(steps.includes('verifyCsv') && !steps.includes('computeMetrics'), steps.join(', '));
     const staged = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${acme.prefix}/_staging/` }));
     assert.deepEqual(staged.Contents ?? [], []);

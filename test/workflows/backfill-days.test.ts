@@ -22,11 +22,12 @@ const stats = (date: string): WindowStats => {
 /** Activities that answer like healthy services, fast; `onUpload` sees each day's upload. */
 function stubs(
   onUpload: (date: string) => Promise<void>,
-  counters: { computeBatch: number; computeMetrics: number },
+  counters: { computeBatch: number; computeMetrics: number; planDays?: number },
 ): Stubs {
   return {
-    planDays: async (q) =>
-      q.days.map((date): DayPlan => ({
+    planDays: async (q) => {
+      counters.planDays = (counters.planDays ?? 0) + 1;
+      return q.days.map((date): DayPlan => ({
         date,
         state: 'missing',
         detail: 'never exported',
@@ -35,7 +36,8 @@ function stubs(
         delivery: { state: 'missing', detail: 'no manifest' },
         action: 'run',
         why: 'missing',
-      })),
+      }));
+    },
     computeBatch: async (input) => {
       counters.computeBatch += 1;
       return input.days.map((date): PrecomputedDay => ({
@@ -115,7 +117,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
   it('exports at most `concurrency` days at once, and a failed day does not stop the others', async () => {
     let now = 0;
     let peak = 0;
-    const counters = { computeBatch: 0, computeMetrics: 0 };
+    const counters = { computeBatch: 0, computeMetrics: 0, planDays: 0 };
     const activities = stubs(async (date) => {
       now += 1;
       peak = Math.max(peak, now);
@@ -124,6 +126,17 @@ describe('backfillDays workflow (time-skipping server)', function () {
       if (date === '2024-01-05') throw ApplicationFailure.nonRetryable('disk on fire', 'Boom');
     }, counters);
     const { result } = await run(activities, input('2024-01-01', '2024-01-12'));
+    assert.equal(counters.planDays, 1, 'the run plans all its days at once: one pass over the table');
+    // A batched day's run is one workflow task: verify, upload and manifest are local activities (markers).
+    const day = await suite.env.client.workflow.getHandle('agent-metrics-default-2024-01-02').fetchHistory();
+    const events = day.events ?? [];
+    assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 0, 'no activity task');
+    assert.equal(events.filter((e) => e.workflowTaskCompletedEventAttributes).length, 1, 'one workflow task');
+    const steps = events.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+    });
+    assert.deepEqual(steps.slice(0, 3), ['verifyCsv', 'uploadCsv', 'writeManifest']);
     assert.equal(peak, 3);
     assert.equal(result.counts.done, 12);
     const failed = result.failures;
@@ -139,13 +152,14 @@ describe('backfillDays workflow (time-skipping server)', function () {
   });
 
   it('runs a 365-day range within the history limits by continuing as new every 93 days', async () => {
-    const counters = { computeBatch: 0, computeMetrics: 0 };
+    const counters = { computeBatch: 0, computeMetrics: 0, planDays: 0 };
     const { result, handle } = await run(
       stubs(async () => undefined, counters),
       input('2023-01-01', '2023-12-31', { concurrency: 8 }),
     );
     assert.equal(result.counts.done, 365);
     assert.equal(result.counts.exported, 365);
+    assert.equal(counters.planDays, 4, 'one plan of all its days in each of the 4 runs');
     assert.equal(new Set(result.latest.map((o) => o.date)).size, 50, 'the last 50 days that ended are named');
     assert.ok(result.latest.every((o) => o.date >= '2023-10-07'));
     // Each 93-day run: a 7-day chunk first (exports start early), then 31-day chunks: 4 batch queries a run.

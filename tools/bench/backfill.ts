@@ -12,6 +12,7 @@ import { addDays, dayRange } from '../../common/calendar';
 import { qualifiedName } from '../../lib/clickhouse/sql-literals';
 import { generateConversations } from '../generate/calls';
 import { spawnBenchWorker } from './worker-process';
+import { backfillBreakdown, cpuReading, stackProcesses } from './backfill-breakdown';
 import type { Services } from '../../lib/services';
 import { runBench } from './main';
 
@@ -68,6 +69,8 @@ runBench(async ({ config, services, client }) => {
     const settings = { ...config.export, CLICKHOUSE_TABLE: table };
 
     const backfillPrefix = `bench/backfill-${run}/batch`;
+    const processes = stackProcesses(process.cwd(), { worker: worker?.pid });
+    const cpuBefore = cpuReading(processes);
     const t0 = Date.now();
     const { handle } = await startBackfill(client, queue, {
       from: days[0]!,
@@ -87,12 +90,15 @@ runBench(async ({ config, services, client }) => {
       console.log(`  backfill: ${done}/${p.total} days after ${seconds(Date.now() - t0)} (${p.phase})`);
     });
     const backfillMs = Date.now() - t0;
+    const cpu = { before: cpuBefore, after: cpuReading(processes) };
     const c = final.counts;
     const threads = config.schedule.BACKFILL_QUERY_THREADS || 'server default';
     console.log(
       `(a) backfill of ${DAYS} days, concurrency ${final.concurrency}, query threads ${threads}: ` +
         `${seconds(backfillMs)} (${c.exported} verified, ${c.failed} failed)`,
     );
+    const { workflowId, firstExecutionRunId: runId } = handle;
+    for (const line of await backfillBreakdown({ client, ch, workflowId, runId, table, cpu })) console.log(line);
 
     const singlePrefix = `bench/backfill-${run}/single`;
     const single: Record<string, string> = {};

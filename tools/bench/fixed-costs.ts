@@ -81,7 +81,7 @@ runBench(async ({ config, services, client }) => {
     NODE_NO_WARNINGS: '1',
   };
   const metricsAddress = `127.0.0.1:${await freePort()}`;
-  const worker = await spawnBenchWorker(env, metricsAddress);
+  const worker = await spawnBenchWorker(env, { metricsAddress });
   try {
     console.log(`\n## fixed costs: a day of ${CALLS.toLocaleString('en-US')} calls, ${RUNS} runs each, medians`);
     const args = ['--date', DATE, '--json'];

@@ -12,15 +12,16 @@ function peakRssKiB(pid: number): number {
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /**
- * Starts dist/worker/main.js (its metrics endpoint off unless `metricsAddress` is given); `stop()` reads its peak
- * RSS (KiB), sends SIGTERM and waits for the exit.
+ * Starts dist/worker/main.js (or another build's `main`), its metrics endpoint off unless `metricsAddress` is given;
+ * `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit.
  */
 export async function spawnBenchWorker(
   env: NodeJS.ProcessEnv,
-  metricsAddress = 'off',
-): Promise<{ stop: () => Promise<number> }> {
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
-    env: { ...env, METRICS_ADDRESS: metricsAddress, LOG_LEVEL: 'info' },
+  options: { main?: string; metricsAddress?: string } = {},
+): Promise<{ pid: number; stop: () => Promise<number> }> {
+  const main = options.main ?? path.join(__dirname, '..', '..', 'worker', 'main.js');
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, main], {
+    env: { ...env, METRICS_ADDRESS: options.metricsAddress ?? 'off', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -35,6 +36,7 @@ export async function spawnBenchWorker(
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
   });
   return {
+    pid: child.pid!,
     stop: async () => {
       const peak = peakRssKiB(child.pid!);
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -6,10 +6,10 @@ export const CHUNKS_PER_RUN = 3;
 /** Days of the first chunk of a run: small, so exports start after a short query while the next chunk computes. */
 const FIRST_CHUNK_DAYS = 7;
 
-/** The run's days in chunks of `size`, the first one at most FIRST_CHUNK_DAYS long. */
-export function chunksOf(days: readonly string[], size: number): string[][] {
+/** The run's days (or their plans) in chunks of `size`, the first one at most FIRST_CHUNK_DAYS long. */
+export function chunksOf<T>(days: readonly T[], size: number): T[][] {
   const first = Math.min(size, FIRST_CHUNK_DAYS);
-  const out: string[][] = [days.slice(0, first)];
+  const out: T[][] = [days.slice(0, first)];
   for (let i = first; i < days.length; i += size) out.push(days.slice(i, i + size));
   return out;
 }
