@@ -4,6 +4,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
 } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities';
@@ -24,6 +25,9 @@ import { runDay } from './run-day';
 export { progressQuery } from './backfill/progress';
 
 // Planning reads up to a chunk of days from ClickHouse, S3 and Temporal: more time than a quick step of one day.
+/** The patch id of planning a run's days at once (see backfillDays); runs from before it replay without it. */
+const ONE_PLAN_PER_RUN = 'one-plan-per-run';
+
 const quick = proxyActivities<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
 const long = proxyActivities<PlanningActivities>(LONG_STEP);
 
@@ -67,13 +71,13 @@ export async function backfillDays(raw: BackfillInput): Promise<BackfillProgress
 
   // Every day of the run is planned at once: the fingerprint query reads the whole table's call_start column
   // whatever the number of days, so one plan is one pass where a plan per chunk was one pass each. Chunks are then
-  // computed one after another, as fast as ClickHouse allows, while earlier ones export.
-  const chunks = chunksOf(await planChunk(days, input, tracker), input.chunkDays);
-  const prepared = pipeline(
-    chunks,
-    async (plans) => plans,
-    (plans) => computeChunk(plans, input, tracker, staged),
-  );
+  // computed one after another, as fast as ClickHouse allows, while earlier ones export. A run started by an earlier
+  // version planned chunk by chunk and replays that way (patched).
+  const chunks = chunksOf(days, input.chunkDays);
+  const compute = (plans: readonly DayPlan[]) => computeChunk(plans, input, tracker, staged);
+  const prepared = patched(ONE_PLAN_PER_RUN)
+    ? pipeline(chunksOf(await planChunk(days, input, tracker), input.chunkDays), async (plans) => plans, compute)
+    : pipeline(chunks, (chunk) => planChunk(chunk, input, tracker), compute);
   for (const [i, next] of prepared.entries()) {
     const { plans, computed } = unwrap(await next);
     tracker.exporting(`exporting ${rangeText(chunks[i]!)}`);

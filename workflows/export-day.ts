@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -163,8 +164,9 @@ async function stageAndPublish(
     : await computeAndWrite(input, stats, empty);
   const dataQuality = judgeDataQuality(input, computed);
   // A day a backfill computed has only verify, upload and manifest left: with verify local too, the whole run is one
-  // workflow task and no activity task (a backfill runs dozens of these at once on the same worker and server).
-  const verify = precomputed ? quick.verifyCsv : long.verifyCsv;
+  // workflow task and no activity task (a backfill runs dozens of these at once on the same worker and server). A
+  // run started by an earlier version verified with an activity and replays that way (patched).
+  const verify = precomputed && patched('backfilled-day-local-verify') ? quick.verifyCsv : long.verifyCsv;
   const verified = await verify.executeWithOptions({ summary: `verify staged ${fileLabel(input)} ${date}` }, [
     { ...where, staged },
   ]);
