@@ -50,6 +50,8 @@ export interface DayStatus {
   readonly detail: string;
   readonly sourceRows: number;
   readonly fingerprint: string;
+  /** Its duration mismatches (docs/contract.md §9), counted by the fingerprint scan: a backfill's batch reuses them. */
+  readonly durationMismatches?: number;
   readonly delivery: DeliveryCheck;
   readonly lastRun?: LastRun;
 }

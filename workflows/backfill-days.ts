@@ -146,7 +146,12 @@ async function computeChunk(
           ...(input.template.columns?.length ? { columns: input.template.columns } : {}),
           ...exportScope(input.template),
           ...(input.queryThreads ? { maxThreads: input.queryThreads } : {}),
-          known: group.map((x) => ({ date: x.date, sourceRows: x.sourceRows, fingerprint: x.fingerprint })),
+          known: group.map((x) => ({
+            date: x.date,
+            sourceRows: x.sourceRows,
+            fingerprint: x.fingerprint,
+            ...(x.durationMismatches !== undefined ? { durationMismatches: x.durationMismatches } : {}),
+          })),
         },
       ]);
       for (const day of batch) {

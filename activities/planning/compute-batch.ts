@@ -31,7 +31,12 @@ export interface BatchInput {
    * Row counts and fingerprints of the days, when the caller read them a moment before (a backfill's plan): saves
    * a pass over the table. Without them the batch reads them first, as computeMetrics does for one day.
    */
-  readonly known?: readonly { readonly date: string; readonly sourceRows: number; readonly fingerprint: string }[];
+  readonly known?: readonly {
+    readonly date: string;
+    readonly sourceRows: number;
+    readonly fingerprint: string;
+    readonly durationMismatches?: number;
+  }[];
   /** OUTPUT_FORMAT and METRIC_COLUMNS (docs/contract.md §9); absent: the CSV of the five columns. */
   readonly format?: OutputFormat;
   readonly columns?: readonly MetricColumn[];
@@ -40,11 +45,10 @@ export interface BatchInput {
 function knownStats(input: BatchInput, slots: DaySlots): WindowStats[] | undefined {
   const byDate = new Map((input.known ?? []).map((k) => [k.date, k]));
   if (!input.days.every((d) => byDate.has(d))) return undefined;
-  return slots.windows.map((w) => ({
-    ...w,
-    sourceRows: byDate.get(w.date)!.sourceRows,
-    fingerprint: byDate.get(w.date)!.fingerprint,
-  }));
+  return slots.windows.map((w) => {
+    const { sourceRows, fingerprint, durationMismatches } = byDate.get(w.date)!;
+    return { ...w, sourceRows, fingerprint, ...(durationMismatches !== undefined ? { durationMismatches } : {}) };
+  });
 }
 
 interface BatchMetricsRow extends MetricsRow {

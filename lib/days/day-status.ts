@@ -126,6 +126,7 @@ export async function readDayStatuses(
       ...dayState(delivery, run),
       sourceRows: s.sourceRows,
       fingerprint: s.fingerprint,
+      ...(s.durationMismatches !== undefined ? { durationMismatches: s.durationMismatches } : {}),
       delivery,
       ...(run ? { lastRun: run } : {}),
     };

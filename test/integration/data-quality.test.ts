@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { addDays } from '../../common/calendar';
 import { parseManifest } from '../../common/manifest';
 import { dayWindow } from '../../lib/days/day-window';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
@@ -80,6 +81,19 @@ describe('data quality on the real stack (DQ_MAX_LEFT_OUT_SHARE, DQ_MODE)', func
     );
     const json = await runCli('status', ['--from', date, '--to', date, '--json'], env({}));
     assert.equal((JSON.parse(json.stdout) as { dataQualityWarning: string }[])[0]!.dataQualityWarning, warning);
+  });
+
+  it('records the same figures for days a backfill computes in one batch (mismatches from its plan)', async () => {
+    const d1 = randomPastDay();
+    const d2 = addDays(d1, 1);
+    await insertCalls(ctx.clickhouse, database, suite.table, [...dayRows(d1), ...dayRows(d2)]);
+    const run = await runCli('backfill', ['--from', d1, '--to', d2, '--force'], env({}));
+    assert.equal(run.code, 0, run.stderr);
+    for (const date of [d1, d2]) {
+      const manifest = parseManifest(await readObject(ctx.s3, ctx.deps.bucket, manifestKey(suite.prefix, date)));
+      assert.equal(manifest.dataQuality?.durationMismatches, 4, date);
+      assert.equal(manifest.dataQuality?.rowsRead, 11, date);
+    }
   });
 
   it('under the limit, or without one, records the figures and no warning', async () => {
