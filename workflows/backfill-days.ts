@@ -1,11 +1,4 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  ParentClosePolicy,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities';
 import { EMPTY_TALLY, type BackfillInput, type BackfillProgress } from '../common/backfill-types';
 import { addDays, dayRange } from '../common/calendar';
@@ -20,12 +13,14 @@ import { pipeline, unwrap } from './backfill/pipeline';
 import { BackfillTracker, failedOutcome, runOutcome, skippedOutcome } from './backfill/progress';
 import { withExportName } from '../common/workflow-ids';
 import { runDay } from './run-day';
+import { proxySteps } from './step-queue';
 
 export { progressQuery } from './backfill/progress';
 
 // Planning reads up to a chunk of days from ClickHouse, S3 and Temporal: more time than a quick step of one day.
-const quick = proxyActivities<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
-const long = proxyActivities<PlanningActivities>(LONG_STEP);
+// On the backfill task queue, as every step of a backfill and its days (workflows/step-queue.ts).
+const quick = proxySteps<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
+const long = proxySteps<PlanningActivities>(LONG_STEP);
 
 /** A chunk of days planned and, where a batch query could, computed and written: ready to export. */
 interface PreparedChunk {
@@ -34,7 +29,7 @@ interface PreparedChunk {
 }
 
 /**
- * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`, on the backfill task queue). Chunk by chunk (`chunkDays`): plan
+ * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`; its steps on the backfill task queue). Chunk by chunk (`chunkDays`): plan
  * every day of the chunk at once (one ClickHouse query, manifests, latest runs) and compute the days to export in
  * one ClickHouse query per batch; then run each day as its own child `agent-metrics-<export>-D` (own file, verification and
  * manifest), at most `concurrency` at a time, while the next chunk is planned and computed. A failed day is
