@@ -9,12 +9,15 @@ function peakRssKiB(pid: number): number {
 }
 
 /** The worker's V8 flags, as `npm run worker` and the image run it (package.json, Dockerfile). */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
+
+/** The worker's glibc malloc settings, as `npm run worker` and the image set them (package.json, Dockerfile). */
+export const WORKER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /** Starts dist/worker/main.js; `stop()` reads its peak RSS (KiB), sends SIGTERM and waits for the exit. */
 export async function spawnBenchWorker(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<number> }> {
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
-    env: { ...env, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
+    env: { ...env, ...WORKER_MALLOC_ENV, METRICS_ADDRESS: 'off', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
