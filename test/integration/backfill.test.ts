@@ -437,4 +437,28 @@ describe('backfill on the real stack', function () {
     });
     assert.equal((await suite.client.workflow.count(`TaskQueue = '${queue}'`)).count, 0);
   });
+
+  it('refuses to attach to a backfill still running on the backfill queue, where workers no longer run workflows', async () => {
+    const input = backfillInput(...(randomPastRange(2) as [string, string]), {
+      template: template({ exportName: uniqueExportName() }),
+    });
+    // As versions before one workflow thread a worker started it: on the backfill queue, where it now stalls.
+    const old = backfillTaskQueue(suite.worker.taskQueue);
+    const stalled = await suite.client.workflow.start('backfillDays', {
+      workflowId: backfillWorkflowId(input.template.exportName, input.from, input.to),
+      taskQueue: old,
+      args: [input],
+    });
+    try {
+      await assert.rejects(
+        startBackfill(suite.client, suite.worker.taskQueue, input),
+        (err: Error) =>
+          err.message.includes(`running on task queue ${old}`) &&
+          err.message.includes(`temporal workflow terminate --query 'TaskQueue="${old}"`),
+      );
+      assert.equal((await stalled.describe()).status.name, 'RUNNING', 'left as it was');
+    } finally {
+      await stalled.terminate('test done');
+    }
+  });
 });
