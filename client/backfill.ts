@@ -14,7 +14,7 @@ import { startBackfill, watchBackfill } from './start-backfill';
 import { connectTemporal } from './temporal-client';
 import { watchForWorker } from './worker-check';
 import { EXPORT_OPTION, settingsAndExports } from './export-choice';
-import { backfillTaskQueue, PROGRESS_QUERY } from '../common/workflow-ids';
+import { PROGRESS_QUERY } from '../common/workflow-ids';
 
 const program = new Command('agent-metrics backfill')
   .description('Export every day of a date range as one durable Temporal workflow, and follow its progress')
@@ -97,8 +97,9 @@ async function run(): Promise<number> {
   if (opts.dryRun) return dryRun(config, input, range.days, opts.json);
 
   const client = await connectTemporal(config.temporal);
-  // Backfills run on their own task queue, so the daily run never waits behind their days (docs/operations.md).
-  const taskQueue = backfillTaskQueue(config.temporal.TEMPORAL_TASK_QUEUE);
+  // The backfill and its days run on the daily runs' queue; their steps go to its backfill queue, whose own activity
+  // slots keep them out of the daily run's way (docs/operations.md).
+  const taskQueue = config.temporal.TEMPORAL_TASK_QUEUE;
   const { handle, attached, startedAt } = await startBackfill(client, taskQueue, input);
   const ui = workflowUiUrl(config.temporal, handle.workflowId);
   const again = `npm run backfill -- --from ${input.from} --to ${input.to}${opts.export ? ` --export ${opts.export}` : ''}`;

@@ -14,8 +14,10 @@ import type { backfillDays } from '../workflows';
 export type BackfillHandle = WorkflowHandle<typeof backfillDays>;
 
 /**
- * Starts the backfill of input.from…input.to, or attaches to the one already running for that range (same workflow
- * id, conflict policy USE_EXISTING): running the same command twice gives one backfill. `attached` tells which.
+ * Starts the backfill of input.from…input.to on `taskQueue` (the daily runs' queue: its steps go to the backfill
+ * queue), or attaches to the one already running for that range (same workflow id, conflict policy USE_EXISTING):
+ * running the same command twice gives one backfill. `attached` tells which. A backfill still running on another
+ * queue (the `-backfill` queue, where versions before 2026-11-29 ran the workflows) is refused: no worker runs it now.
  */
 export async function startBackfill(
   client: Client,
@@ -31,6 +33,13 @@ export async function startBackfill(
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     });
+  if (running && running.taskQueue !== taskQueue) {
+    throw new Error(
+      `backfill ${workflowId} is running on task queue ${running.taskQueue}, where workers no longer run backfills; ` +
+        `stop it and its days with: temporal workflow terminate --query 'TaskQueue="${running.taskQueue}" AND ` +
+        `ExecutionStatus="Running"' --reason upgrade, then run this command again (delivered days are skipped)`,
+    );
+  }
   const handle = await client.workflow.start<typeof backfillDays>('backfillDays', {
     workflowId,
     taskQueue,

@@ -46,9 +46,17 @@ export function defaultScheduleId(exportName: string): string {
   return `agent-metrics-${exportName}-daily`;
 }
 
-/** The task queue of backfills and their days, apart from the daily runs' so a backfill never delays them. */
+/**
+ * The task queue of the activities of backfills and their days, apart from the daily runs' so a backfill never takes
+ * their activity slots. The workflows themselves run on the daily runs' queue (one workflow thread a worker).
+ */
 export function backfillTaskQueue(taskQueue: string): string {
   return `${taskQueue}-backfill`;
+}
+
+/** Whether `workflowId` names a backfill (`backfillWorkflowId`'s form). */
+export function isBackfillWorkflowId(workflowId: string): boolean {
+  return ID_FORMS[0]!.test(workflowId);
 }
 
 /** The name of the backfill workflow's query handler that returns its BackfillProgress. */

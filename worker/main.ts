@@ -31,9 +31,10 @@ function workflowSource(tracing: boolean): { workflowBundle: { codePath: string 
 }
 
 /**
- * The worker process: hosts the workflows and activities on TEMPORAL_TASK_QUEUE (exports started by a person or the
- * schedule) and on its `-backfill` queue (backfills and their days) until SIGINT or SIGTERM. Each queue has its own
- * task slots (WORKER_MAX_CONCURRENT_ACTIVITIES each), so a long backfill never delays the daily run.
+ * The worker process, until SIGINT or SIGTERM: hosts every workflow (exports started by a person or the schedule,
+ * backfills and their days) and the activities on TEMPORAL_TASK_QUEUE, and the activities of backfills and their days
+ * on its `-backfill` queue. Each queue has its own activity slots (WORKER_MAX_CONCURRENT_ACTIVITIES each), so a long
+ * backfill never takes the daily run's; one workflow thread (one V8 isolate) serves both, which saves its memory.
  */
 async function run(): Promise<void> {
   const config = loadConfig(['clickhouse', 's3', 'temporal', 'worker', 'export']);
@@ -81,19 +82,22 @@ async function run(): Promise<void> {
     };
     const activities = createActivities({ ...services, alerts });
     const workers = await Promise.all(
-      queues.map((taskQueue) =>
+      queues.map((taskQueue, i) =>
         Worker.create({
           connection,
           namespace: config.temporal.TEMPORAL_NAMESPACE,
           taskQueue,
-          ...workflowSource(tracing !== undefined),
+          // The backfill queue has activities only: its workflows run on the main queue (workflows/step-queue.ts).
+          ...(i === 0 ? workflowSource(tracing !== undefined) : {}),
           activities,
           interceptors: {
             activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
             // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
-            workflowModules: tracing ? TRACING_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES,
+            ...(i === 0
+              ? { workflowModules: tracing ? TRACING_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES }
+              : {}),
           },
-          ...(tracing ? { sinks: tracing.sinks } : {}),
+          ...(tracing && i === 0 ? { sinks: tracing.sinks } : {}),
           maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
         }),
       ),

@@ -1,12 +1,4 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, patched } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities';
 import { EMPTY_TALLY, type BackfillInput, type BackfillProgress } from '../common/backfill-types';
 import { addDays, dayRange } from '../common/calendar';
@@ -21,6 +13,7 @@ import { pipeline, unwrap } from './backfill/pipeline';
 import { BackfillTracker, failedOutcome, runOutcome, skippedOutcome } from './backfill/progress';
 import { withExportName } from '../common/workflow-ids';
 import { runDay } from './run-day';
+import { proxySteps } from './step-queue';
 
 export { progressQuery } from './backfill/progress';
 
@@ -28,8 +21,9 @@ export { progressQuery } from './backfill/progress';
 /** The patch id of planning a run's days at once (see backfillDays); runs from before it replay without it. */
 const ONE_PLAN_PER_RUN = 'one-plan-per-run';
 
-const quick = proxyActivities<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
-const long = proxyActivities<PlanningActivities>(LONG_STEP);
+// On the backfill task queue, as every step of a backfill and its days (workflows/step-queue.ts).
+const quick = proxySteps<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
+const long = proxySteps<PlanningActivities>(LONG_STEP);
 
 /** A chunk of days planned and, where a batch query could, computed and written: ready to export. */
 interface PreparedChunk {
@@ -38,7 +32,7 @@ interface PreparedChunk {
 }
 
 /**
- * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`, on the backfill task queue). Plan
+ * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`; its steps on the backfill task queue). Plan
  * every day of the run at once (one ClickHouse query, manifests, latest runs); then, chunk by chunk (`chunkDays`),
  * compute the days to export in one ClickHouse query per batch and run each day as its own child
  * `agent-metrics-<export>-D` (own file, verification and manifest), at most `concurrency` at a time, while the next

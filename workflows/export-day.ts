@@ -3,7 +3,6 @@ import {
   CancellationScope,
   log,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   sleep,
@@ -24,10 +23,12 @@ import { summarizeManifest } from '../common/manifest';
 import { exportDayProblems, validated } from '../common/validate-input';
 import { LOCAL_QUICK_STEP, LONG_STEP, SCAN_STEP } from './activity-options';
 import { withAlerts } from './alert-hook';
+import { proxySteps } from './step-queue';
 
 const quick = proxyLocalActivities<ExportActivities>(LOCAL_QUICK_STEP);
-const long = proxyActivities<ExportActivities>(LONG_STEP);
-const scan = proxyActivities<ExportActivities>(SCAN_STEP);
+// A backfill's day sends them to the backfill task queue (workflows/step-queue.ts).
+const long = proxySteps<ExportActivities>(LONG_STEP);
+const scan = proxySteps<ExportActivities>(SCAN_STEP);
 
 /**
  * Waits durably (server timers) until the day holds at least minRows rows or its data can no longer be expected:

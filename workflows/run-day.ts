@@ -1,4 +1,4 @@
-import { proxyActivities, startChild, type ParentClosePolicy } from '@temporalio/workflow';
+import { startChild, type ParentClosePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { PlanningActivities } from '../activities';
 import type { ExportDayInput, ExportDayResult } from '../common/export-types';
@@ -6,9 +6,11 @@ import { RUN_SETTINGS_MEMO, runSettings } from '../common/run-settings';
 import { AGENT_METRICS_DATE, AGENT_METRICS_EXPORT, dayWorkflowId } from '../common/workflow-ids';
 import { RETRY } from './activity-options';
 import { exportDay } from './export-day';
+import { proxySteps } from './step-queue';
 
-// Attaching waits for someone else's run, which may itself wait for data for hours (DATA_WAIT_TIMEOUT).
-const attach = proxyActivities<PlanningActivities>({
+// Attaching waits for someone else's run, which may itself wait for data for hours (DATA_WAIT_TIMEOUT); a
+// backfill's wait holds a slot of the backfill task queue (workflows/step-queue.ts).
+const attach = proxySteps<PlanningActivities>({
   startToCloseTimeout: '30 hours',
   heartbeatTimeout: '1 minute',
   retry: RETRY,

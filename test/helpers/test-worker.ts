@@ -16,8 +16,9 @@ import type { StackContext } from './stack-context';
 type Activities = ReturnType<typeof createActivities>;
 
 /**
- * Runs a worker with the real activities on its own task queue, and on that queue's backfill queue as the worker
- * process does, until `stop()` is called; `override` may wrap some of them (a fault injected around the real step).
+ * Runs a worker with the workflows and the real activities on its own task queue, and the activities alone on that
+ * queue's backfill queue, as the worker process does, until `stop()` is called; `override` may wrap some of them (a
+ * fault injected around the real step).
  */
 export async function startWorker(
   address: string,
@@ -30,8 +31,14 @@ export async function startWorker(
   const connection = await NativeConnection.connect({ address });
   const activities = { ...createActivities(deps), ...override(createActivities(deps)) };
   const workers = await Promise.all(
-    [taskQueue, backfillTaskQueue(taskQueue)].map((queue) =>
-      Worker.create({ connection, namespace, taskQueue: queue, workflowBundle: bundle, activities }),
+    [taskQueue, backfillTaskQueue(taskQueue)].map((queue, i) =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: queue,
+        ...(i === 0 ? { workflowBundle: bundle } : {}),
+        activities,
+      }),
     ),
   );
   const running = Promise.all(workers.map((w) => w.run()));

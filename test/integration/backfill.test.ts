@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { startBackfill, watchBackfill } from '../../client/start-backfill';
 import { startExportDay } from '../../client/start-export';
 import type { BackfillInput, BackfillProgress } from '../../common/backfill-types';
-import { backfillWorkflowId } from '../../common/workflow-ids';
+import { backfillTaskQueue, backfillWorkflowId, dayWorkflowId } from '../../common/workflow-ids';
 import { addDays, dayRange } from '../../common/calendar';
 import { dayWindow } from '../../lib/days/day-window';
 import type { ExportTemplate, PrecomputedDay } from '../../common/export-types';
@@ -22,6 +22,20 @@ import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { useStackSuite } from '../helpers/stack-suite';
 import { referenceCsvRows } from '../helpers/reference-metrics';
+
+/**
+ * The task queue a run's history says it ran on, and the distinct queues of the activities it scheduled (local
+ * activities are markers: they ran in the worker of the run's own workflow task).
+ */
+async function queuesOf(client: Client, workflowId: string, runId?: string) {
+  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  return {
+    workflow: events[0]?.workflowExecutionStartedEventAttributes?.taskQueue?.name,
+    activities: [
+      ...new Set(events.map((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name).filter(Boolean)),
+    ],
+  };
+}
 
 /** A random run of past days, 2018–2023, so parallel suites on the shared server never share a day's workflow id. */
 function randomPastRange(days: number): string[] {
@@ -216,6 +230,16 @@ describe('backfill on the real stack', function () {
     // One day a chunk, three chunks a run: the workflow continued as new once and carried the outcomes along.
     const first = await suite.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
     assert.equal(first.status.name, 'CONTINUED_AS_NEW');
+    // The backfill and its days run on the main queue (the worker's one workflow thread); every activity they
+    // schedule goes to the backfill queue, whose own slots keep the daily run's free.
+    const [main, steps] = [suite.worker.taskQueue, backfillTaskQueue(suite.worker.taskQueue)];
+    for (const [id, runId] of [
+      [handle.workflowId, handle.firstExecutionRunId],
+      [dayWorkflowId('default', d1), undefined],
+      [dayWorkflowId('default', d4), undefined],
+    ] as const) {
+      assert.deepEqual(await queuesOf(suite.client, id, runId), { workflow: main, activities: [steps] }, id);
+    }
     const staging = await ctx.s3.send(
       new ListObjectsV2Command({ Bucket: ctx.deps.bucket, Prefix: `${suite.prefix}/_staging/` }),
     );
@@ -412,5 +436,29 @@ describe('backfill on the real stack', function () {
       assert.match(r.stderr, cases[i]![1]);
     });
     assert.equal((await suite.client.workflow.count(`TaskQueue = '${queue}'`)).count, 0);
+  });
+
+  it('refuses to attach to a backfill still running on the backfill queue, where workers no longer run workflows', async () => {
+    const input = backfillInput(...(randomPastRange(2) as [string, string]), {
+      template: template({ exportName: uniqueExportName() }),
+    });
+    // As versions before one workflow thread a worker started it: on the backfill queue, where it now stalls.
+    const old = backfillTaskQueue(suite.worker.taskQueue);
+    const stalled = await suite.client.workflow.start('backfillDays', {
+      workflowId: backfillWorkflowId(input.template.exportName, input.from, input.to),
+      taskQueue: old,
+      args: [input],
+    });
+    try {
+      await assert.rejects(
+        startBackfill(suite.client, suite.worker.taskQueue, input),
+        (err: Error) =>
+          err.message.includes(`running on task queue ${old}`) &&
+          err.message.includes(`temporal workflow terminate --query 'TaskQueue="${old}"`),
+      );
+      assert.equal((await stalled.describe()).status.name, 'RUNNING', 'left as it was');
+    } finally {
+      await stalled.terminate('test done');
+    }
   });
 });

@@ -5,6 +5,7 @@ import {
   dayWorkflowId,
   defaultScheduleId,
   exportOfWorkflowId,
+  isBackfillWorkflowId,
   nominalTimeFromWorkflowId,
 } from '../../common/workflow-ids';
 
@@ -21,6 +22,12 @@ describe('workflow ids', () => {
     );
     assert.equal(defaultScheduleId('emea'), 'agent-metrics-emea-daily');
     assert.equal(backfillTaskQueue('agent-metrics'), 'agent-metrics-backfill');
+  });
+
+  it('tells a backfill id from the ids of days, their alerts and scheduled runs', () => {
+    assert.equal(isBackfillWorkflowId(backfillWorkflowId('acme-eu-2', '2024-01-01', '2024-01-31')), true);
+    for (const id of [dayWorkflowId('backfill', '2024-03-10'), 'agent-metrics-default-daily-2024-03-11T02:00:00Z'])
+      assert.equal(isBackfillWorkflowId(id), false, id);
   });
 
   it('reads the export back from every id that names one, hyphens in its name included', () => {

@@ -2,11 +2,14 @@ import { stubManifest, useTimeSkipping } from '../helpers/time-skipping';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import type { PlanningActivities, ExportActivities } from '../../activities';
 import type { BackfillInput } from '../../common/backfill-types';
 import type { DayPlan } from '../../common/day-state';
 import { dayRange } from '../../common/calendar';
+import { backfillTaskQueue, backfillWorkflowId, dayWorkflowId } from '../../common/workflow-ids';
 import { dayWindow } from '../../lib/days/day-window';
 import type { PrecomputedDay, WindowStats } from '../../common/export-types';
 import type { backfillDays } from '../../workflows';
@@ -102,17 +105,61 @@ describe('backfillDays workflow (time-skipping server)', function () {
     ...overrides,
   });
 
-  async function run(activities: Stubs, args: BackfillInput) {
+  /**
+   * Runs the backfill as the worker process hosts it: the workflows and the activities on a task queue of its own, the
+   * activities alone on its backfill queue.
+   */
+  async function run(activities: Stubs, args: BackfillInput, steps: Stubs = activities) {
     const { worker, taskQueue } = await suite.worker(activities);
-    return worker.runUntil(async () => {
-      const handle = await suite.env.client.workflow.start<typeof backfillDays>('backfillDays', {
-        taskQueue,
-        workflowId: `backfill-${randomUUID()}`,
-        args: [args],
-      });
-      return { result: await handle.result(), handle };
+    const backfillSteps = await Worker.create({
+      connection: suite.env.nativeConnection,
+      taskQueue: backfillTaskQueue(taskQueue),
+      activities: steps,
     });
+    const workflowId = backfillWorkflowId(`t-${randomUUID()}`, args.from, args.to);
+    return backfillSteps.runUntil(
+      worker.runUntil(async () => {
+        const handle = await suite.env.client.workflow.start<typeof backfillDays>('backfillDays', {
+          taskQueue,
+          workflowId,
+          args: [args],
+        });
+        return { result: await handle.result(), handle, taskQueue };
+      }),
+    );
   }
+
+  it('runs the backfill and its days on the main task queue and all their activities on the backfill queue', async () => {
+    const real = stubs(async () => undefined, { computeBatch: 0, computeMetrics: 0 });
+    const ranOn: string[] = [];
+    /** The stubs, each noting `<step> on <queue>` where it ran: the queue's name, or "main" for the worker's own. */
+    const noting = (queue: 'main' | 'backfill'): Stubs =>
+      Object.fromEntries(
+        Object.entries(real).map(([name, stub]) => [
+          name,
+          async (...args: never[]) => {
+            const local = Context.current().info.isLocal;
+            ranOn.push(`${name} on ${queue}${local ? ' (local)' : ''}`);
+            return (stub as (...a: never[]) => Promise<unknown>)(...args);
+          },
+        ]),
+      ) as Stubs;
+    const args = input('2022-03-01', '2022-03-02', { template: { ...input('', '').template, exportName: 'steps' } });
+    const { result, handle, taskQueue } = await run(noting('main'), args, noting('backfill'));
+    assert.equal(result.counts.exported, 2);
+    assert.equal((await handle.describe()).taskQueue, taskQueue);
+    const day = await suite.env.client.workflow.getHandle(dayWorkflowId('steps', '2022-03-01')).describe();
+    assert.equal(day.taskQueue, taskQueue, 'the day runs on the main queue, not on its own workflow thread');
+    assert.deepEqual([...new Set(ranOn)].sort(), [
+      'computeBatch on backfill',
+      'planDays on backfill',
+      'removeStaged on backfill',
+      // The quick S3 steps are local activities: they run in the worker that runs the day's workflow task.
+      'uploadCsv on main (local)',
+      'verifyCsv on backfill',
+      'writeManifest on main (local)',
+    ]);
+  });
 
   it('exports at most `concurrency` days at once, and a failed day does not stop the others', async () => {
     let now = 0;

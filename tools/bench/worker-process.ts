@@ -9,7 +9,10 @@ function peakRssKiB(pid: number): number {
 }
 
 /** The worker's V8 flags, as `npm run worker` and the image run it (package.json, Dockerfile). */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
+
+/** The worker's glibc malloc settings, as `npm run worker` and the image set them (package.json, Dockerfile). */
+export const WORKER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /**
  * Starts dist/worker/main.js (or another build's `main`), its metrics endpoint off unless `metricsAddress` is given;
@@ -21,7 +24,7 @@ export async function spawnBenchWorker(
 ): Promise<{ pid: number; stop: () => Promise<number> }> {
   const main = options.main ?? path.join(__dirname, '..', '..', 'worker', 'main.js');
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, main], {
-    env: { ...env, METRICS_ADDRESS: options.metricsAddress ?? 'off', LOG_LEVEL: 'info' },
+    env: { ...env, ...WORKER_MALLOC_ENV, METRICS_ADDRESS: options.metricsAddress ?? 'off', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
