@@ -156,7 +156,7 @@ describe('backfillDays workflow (time-skipping server)', function () {
       'removeStaged on backfill',
       // The quick S3 steps are local activities: they run in the worker that runs the day's workflow task.
       'uploadCsv on main (local)',
-      'verifyCsv on backfill',
+      'verifyCsv on main (local)',
       'writeManifest on main (local)',
     ]);
   });
