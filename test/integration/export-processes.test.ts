@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { Client, Connection } from '@temporalio/client';
@@ -11,7 +12,8 @@ import { randomId, randomPastDay } from '../helpers/random';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
 import { ensureBuilt } from '../helpers/build';
-import { runCli } from '../helpers/cli-process';
+import { printed, runCli } from '../helpers/cli-process';
+import { REPO_ROOT } from '../helpers/stack';
 import { spawnWorker } from '../helpers/worker-process';
 import { referenceCsvRows } from '../helpers/reference-metrics';
 
@@ -184,4 +186,35 @@ describe('worker processes and the export command', function () {
       assert.match(result.stderr, message);
     });
   }
+
+  it('npm run worker: a SIGTERM to npm reaches the worker, which stops cleanly (nothing left running)', async () => {
+    const npm = spawn('npm', ['run', '-s', 'worker'], {
+      cwd: REPO_ROOT,
+      env: { ...env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, METRICS_ADDRESS: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    npm.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const closed = new Promise<void>((resolve) => npm.once('close', () => resolve()));
+    const log = await printed(npm, /"worker started"/, 60_000, 'stderr');
+    const pid = Number(/"pid":(\d+)/.exec(log)?.[1]);
+    assert.ok(pid > 0 && pid !== npm.pid, log);
+    npm.kill('SIGTERM');
+    // npm's output closes when every process holding it has ended: the worker too.
+    const late = new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 30_000).unref());
+    const ended = await Promise.race([closed.then(() => 'closed'), late]);
+    if (ended !== 'closed') process.kill(pid, 'SIGKILL');
+    assert.equal(ended, 'closed', `worker ${pid} still running 30 s after npm got SIGTERM`);
+    assert.match(stderr, /"worker stopped"/, 'the worker shut down on the signal');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, `worker ${pid} still running after npm stopped`);
+  });
 });
