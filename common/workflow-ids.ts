@@ -22,8 +22,9 @@ export function backfillWorkflowId(exportName: string, from: string, to: string)
 }
 
 const DAY = String.raw`\d{4}-\d{2}-\d{2}`;
+const BACKFILL_ID = new RegExp(`^agent-metrics-(.+)-backfill-${DAY}-${DAY}$`);
 const ID_FORMS = [
-  new RegExp(`^agent-metrics-(.+)-backfill-${DAY}-${DAY}$`),
+  BACKFILL_ID,
   new RegExp(`^agent-metrics-(.+)-${DAY}-alerts$`),
   new RegExp(`^agent-metrics-(.+)-${DAY}$`),
   new RegExp(`^agent-metrics-(.+)-daily-.+$`),
@@ -56,7 +57,7 @@ export function backfillTaskQueue(taskQueue: string): string {
 
 /** Whether `workflowId` names a backfill (`backfillWorkflowId`'s form). */
 export function isBackfillWorkflowId(workflowId: string): boolean {
-  return ID_FORMS[0]!.test(workflowId);
+  return BACKFILL_ID.test(workflowId);
 }
 
 /** The name of the backfill workflow's query handler that returns its BackfillProgress. */

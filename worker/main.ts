@@ -82,25 +82,26 @@ async function run(): Promise<void> {
     };
     const activities = createActivities({ ...services, alerts });
     const workers = await Promise.all(
-      queues.map((taskQueue, i) =>
-        Worker.create({
+      queues.map((taskQueue) => {
+        // The backfill queue has activities only: its workflows run on the main queue (workflows/step-queue.ts).
+        const hostsWorkflows = taskQueue === config.temporal.TEMPORAL_TASK_QUEUE;
+        return Worker.create({
           connection,
           namespace: config.temporal.TEMPORAL_NAMESPACE,
           taskQueue,
-          // The backfill queue has activities only: its workflows run on the main queue (workflows/step-queue.ts).
-          ...(i === 0 ? workflowSource(tracing !== undefined) : {}),
+          ...(hostsWorkflows ? workflowSource(tracing !== undefined) : {}),
           activities,
           interceptors: {
             activity: [stepMetricsInterceptor(metrics, clock), ...(tracing?.activityInterceptors ?? [])],
             // Used when bundling from the sources; the prebuilt bundle already holds them (worker/bundle.ts).
-            ...(i === 0
+            ...(hostsWorkflows
               ? { workflowModules: tracing ? TRACING_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES }
               : {}),
           },
-          ...(tracing && i === 0 ? { sinks: tracing.sinks } : {}),
+          ...(tracing && hostsWorkflows ? { sinks: tracing.sinks } : {}),
           maxConcurrentActivityTaskExecutions: config.worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
-        }),
-      ),
+        });
+      }),
     );
     logger.info(
       {

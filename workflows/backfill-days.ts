@@ -17,11 +17,11 @@ import { proxySteps } from './step-queue';
 
 export { progressQuery } from './backfill/progress';
 
-// Planning reads up to a chunk of days from ClickHouse, S3 and Temporal: more time than a quick step of one day.
 /** The patch id of planning a run's days at once (see backfillDays); runs from before it replay without it. */
 const ONE_PLAN_PER_RUN = 'one-plan-per-run';
 
-// On the backfill task queue, as every step of a backfill and its days (workflows/step-queue.ts).
+// On the backfill task queue, as every step of a backfill and its days (workflows/step-queue.ts). Planning reads a
+// run's days from ClickHouse, S3 and Temporal: more time than a quick step of one day.
 const quick = proxySteps<PlanningActivities>({ ...QUICK_STEP, startToCloseTimeout: '10 minutes' });
 const long = proxySteps<PlanningActivities>(LONG_STEP);
 
@@ -32,8 +32,8 @@ interface PreparedChunk {
 }
 
 /**
- * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`; its steps on the backfill task queue). Plan
- * every day of the run at once (one ClickHouse query, manifests, latest runs); then, chunk by chunk (`chunkDays`),
+ * A backfill of `from`…`to` (workflow `agent-metrics-<export>-backfill-<from>-<to>`; its steps on the backfill task
+ * queue). Plan every day of the run at once (one ClickHouse query, manifests, latest runs); then, chunk by chunk (`chunkDays`),
  * compute the days to export in one ClickHouse query per batch and run each day as its own child
  * `agent-metrics-<export>-D` (own file, verification and manifest), at most `concurrency` at a time, while the next
  * chunk is computed. A failed day is

@@ -16,7 +16,7 @@ interface StatsRow {
  * The source fingerprint of a day (its row count and the sum (mod 2^64) of its rows' hashes, ROW_HASH) and its
  * duration mismatches.
  */
-function fingerprint(row: StatsRow | undefined): {
+function dayStats(row: StatsRow | undefined): {
   sourceRows: number;
   fingerprint: string;
   durationMismatches: number;
@@ -38,7 +38,7 @@ export async function readWindowStats(
   const w = dayWindow(input.date, input.timezone);
   const sql = windowStatsSql({ database: deps.database, table: input.table, customerId: input.customerId, ...w });
   const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, options);
-  return { ...w, ...fingerprint(row) };
+  return { ...w, ...dayStats(row) };
 }
 
 /** Days per fingerprint query: a year of hourly slots keeps the SQL text far below ClickHouse's max_query_size. */
@@ -63,7 +63,7 @@ export async function readBatchStats(
       options,
     );
     const byDay = new Map(rows.map((r) => [Number(r.day), r]));
-    days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...fingerprint(byDay.get(index + 1)) }));
+    days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...dayStats(byDay.get(index + 1)) }));
   }
   return out;
 }

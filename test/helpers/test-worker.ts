@@ -31,12 +31,12 @@ export async function startWorker(
   const connection = await NativeConnection.connect({ address });
   const activities = { ...createActivities(deps), ...override(createActivities(deps)) };
   const workers = await Promise.all(
-    [taskQueue, backfillTaskQueue(taskQueue)].map((queue, i) =>
+    [taskQueue, backfillTaskQueue(taskQueue)].map((queue) =>
       Worker.create({
         connection,
         namespace,
         taskQueue: queue,
-        ...(i === 0 ? { workflowBundle: bundle } : {}),
+        ...(queue === taskQueue ? { workflowBundle: bundle } : {}),
         activities,
       }),
     ),
