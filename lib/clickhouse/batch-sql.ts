@@ -46,10 +46,17 @@ const CONVERSATION_DAY_KEY = (day: string) => `cityHash64(reinterpretAsFixedStri
 
 /**
  * Whether a row's conversation has several rows in its day: the one place the membership test is written (a
- * Distributed table needs GLOBAL IN here). Hash keys that occur more than once in the batch's span.
+ * Distributed table needs GLOBAL IN here). The set holds the hash keys that occur more than once in the batch's span.
+ * It is built without a hash table of every key: the keys are cut into 1,024 buckets by their top ten bits
+ * (`groupArray`, appends only), and each bucket's repeats come out of `arrayEnumerateUniq` (a small hash table per
+ * bucket, which stays in the CPU's cache). On 18.16 that builds the set of a 10M-row day in about a quarter of the
+ * time `GROUP BY k HAVING count() > 1` took (README, Performance); the set is the same: each key that repeats, once
+ * per repeat.
  */
 function duplicatedTest(table: string, span: string, key: string, distributed = false): string {
-  return `${key} ${distributed ? 'GLOBAL IN' : 'IN'} (SELECT k FROM (SELECT ${key} AS k FROM ${table} WHERE ${span}) GROUP BY k HAVING count() > 1)`;
+  const repeats = 'arrayJoin(arrayFilter((x, n) -> n > 1, ks, arrayEnumerateUniq(ks)))';
+  const buckets = `SELECT groupArray(k) AS ks FROM (SELECT ${key} AS k FROM ${table} WHERE ${span}) GROUP BY bitShiftRight(k, 54)`;
+  return `${key} ${distributed ? 'GLOBAL IN' : 'IN'} (SELECT ${repeats} FROM (${buckets}))`;
 }
 
 /**
