@@ -55,6 +55,12 @@ export const CLICKHOUSE_ERROR_RULES: readonly ClickHouseErrorRule[] = [
   },
   { code: 288, what: 'distributed subquery refused', retry: false, why: SCHEMA },
   { code: 394, what: 'query was cancelled', retry: true, why: 'killed on the server (an operator, a restart)' },
+  {
+    code: 395,
+    what: 'a check in the query failed (throwIf)',
+    retry: false,
+    why: 'the same rows fail the same check; a backfill batch whose two agents of a day share its key leaves its days to compute alone',
+  },
   { code: 396, what: 'result too large', retry: false, why: SAME_QUERY },
   { code: 497, what: 'access denied', retry: false, why: ACCESS },
   { code: 516, what: 'authentication failed', retry: false, why: ACCESS },

@@ -185,6 +185,60 @@ describe('backfill on the real stack', function () {
     }
   });
 
+  it('never merges two agents whose batch keys collide: the batch fails and their days compute alone', async () => {
+    // Found by searching 40M ids on 18.16: their cityHash64 values share the top 48 bits, the part of the batch
+    // query's (agent, day) key that comes from the agent (lib/clickhouse/batch-sql.ts, groupKey).
+    const pair = ['00000000-0000-4000-8000-800000af33ff', '00000000-0000-4000-8000-800000ff7cd7'];
+    const top48 = (id: string) => `bitShiftRight(cityHash64(reinterpretAsFixedString(toUUID('${id}'))), 16)`;
+    const same = await ctx.clickhouse.query({
+      query: `SELECT ${top48(pair[0]!)} = ${top48(pair[1]!)} AS same`,
+      format: 'JSONEachRow',
+    });
+    assert.deepEqual(await same.json(), [{ same: 1 }], 'the two ids collide on this server');
+    const days = randomPastRange(2);
+    const [d1, d2] = days as [string, string];
+    const w = dayWindow(d1, 'UTC');
+    const rows = [
+      ...[d1, d2].flatMap((d, i) => dayRows(d, 'UTC', i + 7)),
+      ...pair.flatMap((agentId, a) =>
+        [5, 9, 14].map((duration, i) => ({
+          agentId,
+          start: w.startEpoch + 600 * (a * 3 + i),
+          duration: duration * (a + 1),
+        })),
+      ),
+    ];
+    await insertCalls(ctx.clickhouse, database, suite.table, rows);
+    const env = new MockActivityEnvironment(
+      { workflowExecution: { workflowId: 'batch', runId: randomUUID() } },
+      { logger: quiet },
+    );
+    const base = { timezone: 'UTC', table: suite.table, prefix: suite.prefix, statuses: ['Answered' as const] };
+    await assert.rejects(env.run(acts.computeBatch, { ...base, days }), /throwIf|395/);
+
+    const final = await watchBackfill(
+      (await startBackfill(suite.client, suite.worker.taskQueue, backfillInput(d1, d2))).handle,
+      () => undefined,
+    );
+    assert.deepEqual(
+      final.latest.map((o) => o.result),
+      ['exported', 'exported'],
+    );
+    for (const d of days) {
+      const dw = dayWindow(d, 'UTC');
+      assert.deepEqual(
+        await csvRows(d),
+        referenceCsvRows(rows, { start: dw.startEpoch, end: dw.endEpoch }, ['Answered'], d),
+        d,
+      );
+    }
+    assert.deepEqual(
+      (await csvRows(d1)).filter((r) => pair.includes(r[0]!)).map((r) => r[0]),
+      [...pair].sort(),
+      'both agents have their own row',
+    );
+  });
+
   it('backfills a range: each day verified on its own, up-to-date days skipped, a day without data isolated', async () => {
     const days = randomPastRange(5);
     const [d1, d2, d3, d4, d5] = days as [string, string, string, string, string];

@@ -8,14 +8,33 @@ describe('batch SQL', () => {
   it('groups duplicates by day and conversation and sorts by day, then agent text', () => {
     const batch = batchAgentMetricsSql({ database: 'db', table: 't', slots }, ['Answered']);
     assert.ok(batch.includes("call_status IN ('Answered')"));
-    assert.equal(batch.match(/ IN \(SELECT arrayJoin\(arrayFilter\(\(x, n\) -> n > 1, ks, arrayEnumerateUniq\(ks\)\)\) FROM /g)?.length, 1);
+    assert.equal(
+      batch.match(/ IN \(SELECT arrayJoin\(arrayFilter\(\(x, n\) -> n > 1, ks, arrayEnumerateUniq\(ks\)\)\) FROM /g)
+        ?.length,
+      1,
+    );
     assert.match(
       batch,
       /argMaxIf\(tuple\(agent, .*\), tuple\(tupleElement\(e, 3\), .*, agent\), tupleElement\(e, 1\)\)/,
     );
-    assert.match(batch, /AND day != 0\n +GROUP BY day, agent\n/);
+    // Several days: grouped by one 64-bit key per (agent, day), the day exact in its top 16 bits, and a check that
+    // fails the query when two agents share a key.
+    assert.match(batch, / != 0\n +GROUP BY group_key\n/);
+    assert.match(
+      batch,
+      /bitOr\(bitShiftLeft\(toUInt64\(arrayElement\(.*\), 48\), bitShiftRight\(cityHash64\(reinterpretAsFixedString\(agent_id\)\), 16\)\) AS group_key/,
+    );
+    assert.match(
+      batch,
+      /bitShiftRight\(group_key, 48\) \+ throwIf\(uniqUpTo\(1\)\(.*\) > 1 OR uniqUpTo\(1\)\(.*reverse.*\) > 1\) AS day/,
+    );
     // The per-agent GROUP BY is in the SELECT that reads the table: on a Distributed table the shards run it.
-    assert.match(batch, /\n +FROM [^\n(]*\n +WHERE [^\n]*\n +GROUP BY day, agent\n/);
+    assert.match(batch, /\n +FROM [^\n(]*\n +WHERE [^\n]*\n +GROUP BY group_key\n/);
+    const oneDay = batchAgentMetricsSql({ database: 'db', table: 't', slots: daySlots(['2024-03-09'], 'UTC') }, [
+      'Answered',
+    ]);
+    assert.match(oneDay, /\n +FROM [^\n(]*\n +WHERE [^\n]*\n +GROUP BY agent\n/);
+    assert.doesNotMatch(oneDay, /group_key|throwIf/);
     assert.match(batch, /GROUP BY day, conversation, group_agent\n/);
     assert.match(batch, /ORDER BY day, agent_id$/);
   });

@@ -44,6 +44,7 @@ const EXPECTED: ReadonlyArray<[code: number, retried: boolean, text: string]> = 
   ],
   [241, true, 'Memory limit (for user) exceeded: would use 9.32 GiB, maximum: 9.31 GiB'],
   [394, true, 'Query was cancelled'],
+  [395, false, "Value passed to 'throwIf' function is non zero"],
   [396, false, 'Limit for result exceeded, max rows: 1.00, current rows: 10.00'],
   [497, false, 'default: Not enough privileges'],
   [516, false, 'default: Authentication failed: password is incorrect or there is no user with such name'],
