@@ -37,8 +37,17 @@ export function createExportActivities(deps: Services) {
           readWindowStats(deps, checkedInput('checkData', input, ENDED), query),
         ),
       ),
-    findDelivery: (q: DeliveryQuery & ExportScope): Promise<DeliveryCheck> =>
-      failFast(() => findDelivery(withBucket(deps, q), checkedInput('findDelivery', q))),
+    findDelivery: (q: DeliveryQuery & ExportScope & { table?: string }): Promise<DeliveryCheck> =>
+      failFast(() => {
+        const input = checkedInput('findDelivery', q);
+        // A manifest of an earlier release: the day's fingerprint by its row hash (a run from before `table` was
+        // passed here cannot read it, and re-exports the day).
+        const { table } = input;
+        const legacy = table
+          ? async () => (await readWindowStats(deps, { ...input, table }, {}, 'legacy')).fingerprint
+          : undefined;
+        return findDelivery(withBucket(deps, input), input, legacy);
+      }),
     computeMetrics: (input: ComputeInput & ExportScope) =>
       failFast(() => computeMetrics(withBucket(deps, input), checkedInput('computeMetrics', input, ENDED))),
     writeCsv: (input: Parameters<typeof writeCsv>[1] & ExportScope) =>

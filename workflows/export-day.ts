@@ -84,6 +84,7 @@ function find(input: ExportDayInput, fingerprint: string): Promise<DeliveryCheck
       timezone: input.timezone,
       statuses: input.statuses,
       fingerprint,
+      table: input.table,
       ...(input.format ? { format: input.format } : {}),
       ...(input.columns ? { columns: input.columns } : {}),
       ...exportScope(input),

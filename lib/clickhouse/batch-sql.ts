@@ -1,7 +1,7 @@
 import type { CallStatus } from '../../common/call-status';
 import { DURATION_MISMATCH } from './data-quality-sql';
 import { dayIndexSql, spanFilterSql, type DaySlots } from './day-slots';
-import { EXACT_METRICS, ROW_HASH, statusList } from './metrics-sql';
+import { EXACT_METRICS, rowHashSql, statusList, type RowHash } from './metrics-sql';
 import { qualifiedName } from './sql-literals';
 
 /**
@@ -23,11 +23,11 @@ export interface BatchSource {
  * Rows, fingerprint (count and hash sum) and duration mismatches of every day of the batch that has rows, by `day`
  * (1-based).
  */
-export function batchWindowStatsSql(b: BatchSource): string {
+export function batchWindowStatsSql(b: BatchSource, hash: RowHash = 'current'): string {
   return `SELECT day, count() AS source_rows, toString(sum(row_hash)) AS row_hash_sum, countIf(mismatch) AS duration_mismatches
 FROM
 (
-  SELECT ${dayIndexSql(b.slots)} AS day, ${ROW_HASH} AS row_hash, ${DURATION_MISMATCH} AS mismatch
+  SELECT ${dayIndexSql(b.slots)} AS day, ${rowHashSql(hash)} AS row_hash, ${DURATION_MISMATCH} AS mismatch
   FROM ${qualifiedName(b.database, b.table)}
   WHERE ${spanFilterSql(b.slots)}
 )

@@ -26,18 +26,34 @@ function inWindow(w: SourceWindow): string {
 /**
  * Every column the metrics or the dedupe read, hashed per row. Summed (mod 2^64) with the row count it changes when a
  * row of the day is inserted, deleted or updated. transcript and keywords are left out: they are large, and the
- * metrics never read them. UUIDs go through toString because 18.16 cannot hash a UUID.
+ * metrics never read them. 18.16 cannot hash a UUID: its 16 bytes are hashed (`reinterpretAsFixedString`, the same
+ * bytes on 18.16 and on current ClickHouse), and the status as its enum number. On a 10M-row day this scan takes
+ * about 0.33 s where LEGACY_ROW_HASH took 0.57 s (README, Performance).
  */
 export const ROW_HASH =
+  'cityHash64(reinterpretAsFixedString(conversation_id), reinterpretAsFixedString(customer_id), ' +
+  'reinterpretAsFixedString(agent_id), call_start, call_end, call_duration_sec, toInt8(call_status), ' +
+  'sentiment_score, created_at, updated_at)';
+
+/**
+ * The row hash of the releases before ROW_HASH (the ids and the status as text): what the manifests they wrote hold.
+ * Read only to compare with such a manifest (window-stats.ts, `RowHash`).
+ */
+export const LEGACY_ROW_HASH =
   'cityHash64(toString(conversation_id), toString(customer_id), toString(agent_id), call_start, call_end, ' +
   'call_duration_sec, toString(call_status), sentiment_score, created_at, updated_at)';
+
+/** Which row hash a fingerprint query sums: this release's, or the one manifests of earlier releases hold. */
+export type RowHash = 'current' | 'legacy';
+
+export const rowHashSql = (hash: RowHash): string => (hash === 'legacy' ? LEGACY_ROW_HASH : ROW_HASH);
 
 /**
  * Rows in the window, the source fingerprint and the duration mismatches (docs/contract.md §9): one cheap scan of the
  * day, which already reads every column the mismatch test needs.
  */
-export function windowStatsSql(w: SourceWindow): string {
-  return `SELECT count() AS source_rows, toString(sum(${ROW_HASH})) AS row_hash_sum, countIf(${DURATION_MISMATCH}) AS duration_mismatches
+export function windowStatsSql(w: SourceWindow, hash: RowHash = 'current'): string {
+  return `SELECT count() AS source_rows, toString(sum(${rowHashSql(hash)})) AS row_hash_sum, countIf(${DURATION_MISMATCH}) AS duration_mismatches
 FROM ${source(w)}
 WHERE ${inWindow(w)}`;
 }

@@ -3,7 +3,7 @@ import { dayWindow } from '../days/day-window';
 import type { Services } from '../services';
 import { batchWindowStatsSql } from './batch-sql';
 import { daySlots } from './day-slots';
-import { windowStatsSql } from './metrics-sql';
+import { windowStatsSql, type RowHash } from './metrics-sql';
 import { queryRows, type QueryOptions } from './query';
 
 interface StatsRow {
@@ -12,19 +12,31 @@ interface StatsRow {
   duration_mismatches: string;
 }
 
+/** What starts a fingerprint of ROW_HASH; one without it is of LEGACY_ROW_HASH, from a manifest of an earlier release. */
+const CURRENT_PREFIX = 'h2:';
+
+/** Whether `fingerprint` (a manifest's) was taken with the row hash of the releases before this one. */
+export function isLegacyFingerprint(fingerprint: string): boolean {
+  return !fingerprint.startsWith(CURRENT_PREFIX);
+}
+
 /**
- * The source fingerprint of a day (its row count and the sum (mod 2^64) of its rows' hashes, ROW_HASH) and its
- * duration mismatches.
+ * The source fingerprint of a day (its row count and the sum (mod 2^64) of its rows' hashes, ROW_HASH: `h2:<rows>:<hex>`;
+ * `<rows>:<hex>` for LEGACY_ROW_HASH) and its duration mismatches.
  */
-function dayStats(row: StatsRow | undefined): {
+function dayStats(
+  row: StatsRow | undefined,
+  hash: RowHash,
+): {
   sourceRows: number;
   fingerprint: string;
   durationMismatches: number;
 } {
   const sourceRows = Number(row?.source_rows ?? 0);
+  const prefix = hash === 'legacy' ? '' : CURRENT_PREFIX;
   return {
     sourceRows,
-    fingerprint: `${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}`,
+    fingerprint: `${prefix}${sourceRows}:${BigInt(row?.row_hash_sum ?? 0).toString(16)}`,
     durationMismatches: Number(row?.duration_mismatches ?? 0),
   };
 }
@@ -34,11 +46,12 @@ export async function readWindowStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { date: string; timezone: string; table: string; customerId?: string | undefined },
   options: QueryOptions = {},
+  hash: RowHash = 'current',
 ): Promise<WindowStats> {
   const w = dayWindow(input.date, input.timezone);
-  const sql = windowStatsSql({ database: deps.database, table: input.table, customerId: input.customerId, ...w });
+  const sql = windowStatsSql({ database: deps.database, table: input.table, customerId: input.customerId, ...w }, hash);
   const [row] = await queryRows<StatsRow>(deps.clickhouse, sql, options);
-  return { ...w, ...dayStats(row) };
+  return { ...w, ...dayStats(row, hash) };
 }
 
 /** Days per fingerprint query: a year of hourly slots keeps the SQL text far below ClickHouse's max_query_size. */
@@ -52,6 +65,7 @@ export async function readBatchStats(
   deps: Pick<Services, 'clickhouse' | 'database'>,
   input: { days: readonly string[]; timezone: string; table: string; customerId?: string | undefined },
   options: QueryOptions = {},
+  hash: RowHash = 'current',
 ): Promise<WindowStats[]> {
   const out: WindowStats[] = [];
   for (let i = 0; i < input.days.length; i += DAYS_PER_QUERY) {
@@ -59,11 +73,11 @@ export async function readBatchStats(
     const slots = daySlots(days, input.timezone, input.customerId);
     const rows = await queryRows<StatsRow & { day: number | string }>(
       deps.clickhouse,
-      batchWindowStatsSql({ database: deps.database, table: input.table, slots }),
+      batchWindowStatsSql({ database: deps.database, table: input.table, slots }, hash),
       options,
     );
     const byDay = new Map(rows.map((r) => [Number(r.day), r]));
-    days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...dayStats(byDay.get(index + 1)) }));
+    days.forEach((date, index) => out.push({ ...slots.windows[index]!, ...dayStats(byDay.get(index + 1), hash) }));
   }
   return out;
 }

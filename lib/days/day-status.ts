@@ -101,24 +101,33 @@ export async function readDayStatuses(
   query: QueryOptions = {},
 ): Promise<DayStatus[]> {
   const t = q.template;
-  const stats = await readBatchStats(
-    deps,
-    { days: q.days, timezone: t.timezone, table: t.table, customerId: t.customerId },
-    query,
-  );
+  const source = { timezone: t.timezone, table: t.table, customerId: t.customerId };
+  const stats = await readBatchStats(deps, { ...source, days: q.days }, query);
   const s3 = t.bucket === undefined ? deps : { ...deps, bucket: t.bucket };
+  // Days whose manifest an earlier release wrote compare its row hash: one query for all the days, only if any is.
+  let legacy: Promise<Map<string, string>> | undefined;
+  const legacyFingerprint = (date: string) => async () => {
+    legacy ??= readBatchStats(deps, { ...source, days: q.days }, query, 'legacy').then(
+      (all) => new Map(all.map((x) => [x.date, x.fingerprint])),
+    );
+    return (await legacy).get(date);
+  };
   return mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
     const [delivery, run] = await Promise.all([
-      findDelivery(s3, {
-        date: s.date,
-        prefix: t.prefix,
-        timezone: t.timezone,
-        statuses: t.statuses,
-        fingerprint: s.fingerprint,
-        sourceRows: s.sourceRows,
-        ...(t.format ? { format: t.format } : {}),
-        ...(t.columns ? { columns: t.columns } : {}),
-      }),
+      findDelivery(
+        s3,
+        {
+          date: s.date,
+          prefix: t.prefix,
+          timezone: t.timezone,
+          statuses: t.statuses,
+          fingerprint: s.fingerprint,
+          sourceRows: s.sourceRows,
+          ...(t.format ? { format: t.format } : {}),
+          ...(t.columns ? { columns: t.columns } : {}),
+        },
+        legacyFingerprint(s.date),
+      ),
       lastRun(temporal, t.exportName, s.date),
     ]);
     return {

@@ -8,6 +8,7 @@ import { dataKey, manifestKey } from './keys';
 import type { Services } from '../services';
 import { isForbidden, missingBehind403 } from './missing-or-denied';
 import { isNotFound, readTextIfExists, s3Call } from './objects';
+import { isLegacyFingerprint } from '../clickhouse/window-stats';
 
 export interface DeliveryQuery {
   readonly date: string;
@@ -23,15 +24,26 @@ export interface DeliveryQuery {
   readonly columns?: readonly MetricColumn[];
 }
 
+/**
+ * The day's fingerprint taken with the row hash of earlier releases (window-stats.ts, isLegacyFingerprint): asked for
+ * only when the manifest was written by such a release, so that its fingerprint is compared like with like.
+ */
+export type LegacyFingerprint = () => Promise<string | undefined>;
+
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * What is delivered for a day: 'verified' when the manifest exists, the CSV's stored size and SHA-256 match it and
  * the source is unchanged; 'stale' when the source or the export parameters changed since (`shrank` when the source
  * now holds fewer rows than the file was computed from); 'failed' when the CSV does not match its manifest;
- * 'missing' when there is no manifest.
+ * 'missing' when there is no manifest. A manifest of an earlier release holds a fingerprint of its row hash: it is
+ * compared with `legacyFingerprint()`, the day's fingerprint by that hash (without one, the day shows as changed).
  */
-export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<DeliveryCheck> {
+export async function findDelivery(
+  deps: Services,
+  q: DeliveryQuery,
+  legacyFingerprint?: LegacyFingerprint,
+): Promise<DeliveryCheck> {
   const text = await readTextIfExists(deps.s3, deps.bucket, manifestKey(q.prefix, q.date), q.prefix);
   if (text === undefined) return { state: 'missing', detail: 'no manifest' };
   let manifest;
@@ -77,7 +89,13 @@ export async function findDelivery(deps: Services, q: DeliveryQuery): Promise<De
         shrank: { exported: manifest.sourceRows, now: q.sourceRows },
       };
     }
-    return { state: 'stale', detail: 'the source rows changed since the export', manifest: summary };
+    const legacy =
+      isLegacyFingerprint(manifest.sourceFingerprint) && !isLegacyFingerprint(q.fingerprint)
+        ? await legacyFingerprint?.()
+        : undefined;
+    if (legacy !== manifest.sourceFingerprint) {
+      return { state: 'stale', detail: 'the source rows changed since the export', manifest: summary };
+    }
   }
   const warning = summary.dqWarning ? `; data-quality warning: ${summary.dqWarning}` : '';
   return { state: 'verified', detail: `delivered, verified and unchanged${warning}`, manifest: summary };

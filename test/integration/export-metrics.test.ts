@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { findDelivery } from '../../lib/s3/delivery';
 import { startExportDay } from '../../client/start-export';
 import { dayWindow } from '../../lib/days/day-window';
@@ -9,7 +9,9 @@ import type { ExportDayInput } from '../../common/export-types';
 import { parseManifest } from '../../common/manifest';
 import { csvKey, manifestKey } from '../../lib/s3/keys';
 import { insertCalls, type CallRow } from '../helpers/conversations-table';
-import { testInput } from '../helpers/export-input';
+import { testInput, testTemplate } from '../helpers/export-input';
+import { isLegacyFingerprint, readWindowStats } from '../../lib/clickhouse/window-stats';
+import { readDayStatuses } from '../../lib/days/day-status';
 import { randomPastDay } from '../helpers/random';
 import { readObject } from '../helpers/s3-objects';
 import { stackContext } from '../helpers/stack-context';
@@ -188,6 +190,59 @@ describe('daily export on the real stack: exact numbers', function () {
     const statuses = ['Answered', 'Missed', 'Voicemail'] as const;
     const { rows: got } = await exportAndRead(testInput(date, suite.table, suite.prefix, { statuses: [...statuses] }));
     assert.deepEqual(got, referenceCsvRows(rows, { start: w.startEpoch, end: w.endEpoch }, [...statuses], date));
+  });
+
+  it('compares a manifest of an earlier release by its row hash: up to date while unchanged, exported once a row changes', async () => {
+    const date = randomPastDay();
+    const w = dayWindow(date, 'UTC');
+    const agent = randomUUID();
+    const conversation = randomUUID();
+    const call = { agentId: agent, conversationId: conversation, start: w.startEpoch + 60 };
+    await insertCalls(ctx.clickhouse, database, suite.table, [
+      { ...call, duration: 100, updatedAt: w.startEpoch + 200 },
+    ]);
+    const first = await exportAndRead(testInput(date, suite.table, suite.prefix));
+    const input = { date, timezone: 'UTC', table: suite.table };
+    const legacy = await readWindowStats(ctx.deps, input, {}, 'legacy');
+    const current = await readWindowStats(ctx.deps, input);
+    assert.equal(first.manifest.sourceFingerprint, current.fingerprint);
+    assert.ok(!isLegacyFingerprint(current.fingerprint) && isLegacyFingerprint(legacy.fingerprint));
+    assert.equal(legacy.fingerprint.split(':')[0], current.fingerprint.split(':')[1], 'the same row count');
+    // The manifest as an earlier release wrote it: the fingerprint of its row hash.
+    const key = manifestKey(suite.prefix, date);
+    const earlier = JSON.parse(await readObject(ctx.s3, ctx.deps.bucket, key)) as Record<string, unknown>;
+    earlier.sourceFingerprint = legacy.fingerprint;
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.deps.bucket,
+        Key: key,
+        Body: JSON.stringify(earlier),
+        ContentType: 'application/json',
+      }),
+    );
+    const again = await (
+      await startExportDay(suite.client, suite.worker.taskQueue, testInput(date, suite.table, suite.prefix))
+    ).result();
+    assert.equal(again.result, 'up-to-date');
+    const template = testTemplate(suite.table, suite.prefix);
+    const [status] = await readDayStatuses(ctx.deps, suite.client, { days: [date], template });
+    assert.equal(status?.delivery.state, 'verified', status?.delivery.detail);
+    // Without the earlier hash to compare with, the day shows as changed rather than wrongly up to date.
+    const q = {
+      date,
+      prefix: suite.prefix,
+      timezone: 'UTC',
+      statuses: ['Answered' as const],
+      fingerprint: current.fingerprint,
+    };
+    assert.equal((await findDelivery(ctx.deps, q)).state, 'stale');
+    await insertCalls(ctx.clickhouse, database, suite.table, [
+      { ...call, duration: 300, updatedAt: w.startEpoch + 900 },
+    ]);
+    const third = await exportAndRead(testInput(date, suite.table, suite.prefix));
+    assert.equal(third.result.result, 'exported');
+    assert.deepEqual(third.rows, [[agent, '300', '300', '1', date]]);
+    assert.ok(!isLegacyFingerprint(third.manifest.sourceFingerprint));
   });
 
   it('reports a verified, unchanged day as up to date, and re-exports it whole when a row changes', async () => {
