@@ -1,11 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BackfillSelection, DayPlan, DayStatus, LastRun } from '../../common/day-state';
-import type { ExportTemplate } from '../../common/export-types';
+import type { ExportTemplate, WindowStats } from '../../common/export-types';
 import { dayWorkflowId } from '../../common/workflow-ids';
 import type { QueryOptions } from '../clickhouse/query';
 import { readBatchStats } from '../clickhouse/window-stats';
 import { mapPool } from '../pool';
-import { findDelivery } from '../s3/delivery';
+import { findDelivery, type LegacyFingerprint } from '../s3/delivery';
 import type { Services } from '../services';
 import { dayState, planDay } from './day-plan';
 
@@ -104,42 +104,51 @@ export async function readDayStatuses(
   const source = { timezone: t.timezone, table: t.table, customerId: t.customerId };
   const stats = await readBatchStats(deps, { ...source, days: q.days }, query);
   const s3 = t.bucket === undefined ? deps : { ...deps, bucket: t.bucket };
-  // Days whose manifest an earlier release wrote compare its row hash: one query for all the days, only if any is.
-  let legacy: Promise<Map<string, string>> | undefined;
-  const legacyFingerprint = (date: string) => async () => {
-    legacy ??= readBatchStats(deps, { ...source, days: q.days }, query, 'legacy').then(
-      (all) => new Map(all.map((x) => [x.date, x.fingerprint])),
+  const deliveryOf = (s: WindowStats, legacy?: LegacyFingerprint) =>
+    findDelivery(
+      s3,
+      {
+        date: s.date,
+        prefix: t.prefix,
+        timezone: t.timezone,
+        statuses: t.statuses,
+        fingerprint: s.fingerprint,
+        sourceRows: s.sourceRows,
+        ...(t.format ? { format: t.format } : {}),
+        ...(t.columns ? { columns: t.columns } : {}),
+      },
+      legacy,
     );
-    return (await legacy).get(date);
-  };
-  return mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
-    const [delivery, run] = await Promise.all([
-      findDelivery(
-        s3,
-        {
-          date: s.date,
-          prefix: t.prefix,
-          timezone: t.timezone,
-          statuses: t.statuses,
-          fingerprint: s.fingerprint,
-          sourceRows: s.sourceRows,
-          ...(t.format ? { format: t.format } : {}),
-          ...(t.columns ? { columns: t.columns } : {}),
-        },
-        legacyFingerprint(s.date),
-      ),
-      lastRun(temporal, t.exportName, s.date),
-    ]);
-    return {
-      date: s.date,
-      ...dayState(delivery, run),
-      sourceRows: s.sourceRows,
-      fingerprint: s.fingerprint,
-      ...(s.durationMismatches !== undefined ? { durationMismatches: s.durationMismatches } : {}),
-      delivery,
-      ...(run ? { lastRun: run } : {}),
+  // Days whose manifest an earlier release wrote (its fingerprint by the older row hash) are noted as they turn up,
+  // then read again against that hash: one query over those days only, none when there are none.
+  const earlier = new Set<string>();
+  const looked = await mapPool(stats, LOOKUPS_IN_FLIGHT, async (s) => {
+    const noted = async () => {
+      earlier.add(s.date);
+      return undefined;
     };
+    const [delivery, run] = await Promise.all([deliveryOf(s, noted), lastRun(temporal, t.exportName, s.date)]);
+    return { s, delivery, run };
   });
+  if (earlier.size > 0) {
+    const days = q.days.filter((d) => earlier.has(d));
+    const legacy = new Map(
+      (await readBatchStats(deps, { ...source, days }, query, 'legacy')).map((x) => [x.date, x.fingerprint]),
+    );
+    const again = looked.filter((x) => earlier.has(x.s.date));
+    await mapPool(again, LOOKUPS_IN_FLIGHT, async (x) => {
+      x.delivery = await deliveryOf(x.s, async () => legacy.get(x.s.date));
+    });
+  }
+  return looked.map(({ s, delivery, run }) => ({
+    date: s.date,
+    ...dayState(delivery, run),
+    sourceRows: s.sourceRows,
+    fingerprint: s.fingerprint,
+    ...(s.durationMismatches !== undefined ? { durationMismatches: s.durationMismatches } : {}),
+    delivery,
+    ...(run ? { lastRun: run } : {}),
+  }));
 }
 
 /** Each day's state and what a backfill does with it (run, attach to the run going on, skip) and why. */
