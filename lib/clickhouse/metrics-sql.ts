@@ -30,7 +30,7 @@ function inWindow(w: SourceWindow): string {
  * bytes on 18.16 and on current ClickHouse), and the status as its enum number. On a 10M-row day this scan takes
  * about 0.33 s where LEGACY_ROW_HASH took 0.57 s (README, Performance).
  */
-export const ROW_HASH =
+const ROW_HASH =
   'cityHash64(reinterpretAsFixedString(conversation_id), reinterpretAsFixedString(customer_id), ' +
   'reinterpretAsFixedString(agent_id), call_start, call_end, call_duration_sec, toInt8(call_status), ' +
   'sentiment_score, created_at, updated_at)';
@@ -39,7 +39,7 @@ export const ROW_HASH =
  * The row hash of the releases before ROW_HASH (the ids and the status as text): what the manifests they wrote hold.
  * Read only to compare with such a manifest (window-stats.ts, `RowHash`).
  */
-export const LEGACY_ROW_HASH =
+const LEGACY_ROW_HASH =
   'cityHash64(toString(conversation_id), toString(customer_id), toString(agent_id), call_start, call_end, ' +
   'call_duration_sec, toString(call_status), sentiment_score, created_at, updated_at)';
 
