@@ -131,10 +131,10 @@ runBench(async ({ config, services, client }) => {
             `ClickHouse CPU (user+sys): query ${seconds(cq)}, peer ${seconds(cp)}, floor ${seconds(cf)}; query/floor ${(cq / cf).toFixed(2)}, query/peer ${(cq / cp).toFixed(2)}`,
           );
         }
-        // Issue 10's target is 150 MB (10^6 bytes): 143 MiB. VmHWM counts KiB.
+        // The targets are in MB (10^6 bytes): 150 MB is 143 MiB. VmHWM counts KiB.
         const mb = (peak * 1024) / 1e6;
         console.log(
-          `worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB = ${mb.toFixed(0)} MB   (target <= 150 MB)`,
+          `worker peak RSS                             ${(peak / 1024).toFixed(0)} MiB = ${mb.toFixed(0)} MB   (targets: < 300 MB, then <= 150 MB)`,
         );
       }
     }
